@@ -1,0 +1,1 @@
+"""Fundraising platforms, campaign filings and the platform docking API."""

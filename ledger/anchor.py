@@ -1,0 +1,115 @@
+"""Anchoring: build new tiles and sign a checkpoint (LEDGER_SPEC §3).
+
+Incremental: only entries after the last full level-0 tile are read and
+re-hashed. Before signing, the new tree must be a proven extension of the last
+checkpoint; otherwise nothing is signed, and an alert is raised.
+"""
+
+import hashlib
+import logging
+from datetime import datetime, timezone
+
+from django.db import IntegrityError, connections, transaction
+
+from . import merkle, note
+from .keys import signer as current_signer
+from .models import ZERO_HASH, Alert, Checkpoint, Entry
+from .note import TILE_WIDTH
+from .tiles import TileStore, build_full_tiles, full_tile_counts
+
+log = logging.getLogger("ledger")
+ANCHOR_LOCK_KEY = 0x4C45444745520002
+
+
+class AnchorRefused(Exception):
+    """The ledger is not an extension of what was signed; nothing was signed."""
+
+
+def raise_alert(source, message):
+    log.critical("ledger %s: %s", source, message)
+    # Outside any failed transaction, so the alert survives the rollback.
+    with transaction.atomic():
+        Alert.objects.create(source=source, message=message)
+
+
+def check_leaf(seq, prev, entry_hash, leaf):
+    """Problem with one stored entry, or None. Cheap enough to stream."""
+    if hashlib.sha256(b"\x00" + leaf.encode("utf-8")).hexdigest() != entry_hash:
+        return "leaf does not hash to entry_hash"
+    # The top-level prev/seq pair is the last '"prev":"' in the leaf: members
+    # after it are strings and integers, which cannot hold an unescaped quote.
+    at = leaf.rfind('"prev":"')
+    if at < 0 or not leaf.startswith(f'"prev":"{prev}","seq":{seq},', at):
+        return "leaf's own prev or seq differs from its row"
+    return None
+
+
+def _read_and_check(start, size, prev_hash):
+    """Entry hashes of [start, size), each checked against its leaf and chain."""
+    hashes = []
+    expected = start
+    rows = Entry.objects.filter(seq__gte=start, seq__lt=size).order_by("seq").values_list(
+        "seq", "prev", "entry_hash", "leaf")
+    for seq, prev, entry_hash, leaf in rows.iterator(chunk_size=5000):
+        if seq != expected:
+            raise AnchorRefused(f"entry {expected} is missing")
+        if prev != prev_hash:
+            raise AnchorRefused(f"entry {seq}: prev does not match entry {seq - 1}")
+        problem = check_leaf(seq, prev, entry_hash, leaf)
+        if problem:
+            raise AnchorRefused(f"entry {seq}: {problem}")
+        hashes.append(bytes.fromhex(entry_hash))
+        prev_hash = entry_hash
+        expected += 1
+    if expected != size:
+        raise AnchorRefused(f"entry {expected} is missing")
+    return hashes
+
+
+def _lock(conn):
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ANCHOR_LOCK_KEY])
+
+
+def anchor():
+    """Sign the current tree if it grew. Returns the latest Checkpoint (or None if refused)."""
+    try:
+        return _anchor()
+    except AnchorRefused as exc:
+        raise_alert("anchor", f"refused to sign: {exc}")
+        return None
+    except IntegrityError:
+        # A concurrent run signed this size first (UNIQUE size / tile index).
+        return Checkpoint.objects.order_by("-size").first()
+
+
+def _anchor():
+    signer = current_signer()
+    with transaction.atomic():
+        _lock(connections["default"])
+        last = Checkpoint.objects.order_by("-size").first()
+        tail = Entry.objects.order_by("-seq").values_list("seq", flat=True).first()
+        size = 0 if tail is None else tail + 1
+        if last is not None and size == last.size:
+            return last
+        if last is not None and size < last.size:
+            raise AnchorRefused(f"ledger has {size} entries, fewer than the {last.size} already signed")
+        tiled = full_tile_counts().get(0, 0) * TILE_WIDTH
+        store = TileStore()
+        prev_hash = ZERO_HASH if tiled == 0 else store.tile_hashes(0, tiled // TILE_WIDTH - 1, TILE_WIDTH)[-1].hex()
+        fresh = _read_and_check(tiled, size, prev_hash)
+        build_full_tiles(lambda a, b: fresh[a - tiled:b - tiled], size)
+        store = TileStore()
+        root = store.root(size)
+        if last is not None and last.size > 0:
+            old_root = bytes.fromhex(last.root)
+            try:
+                proof = merkle.consistency_proof(last.size, size, store.read)
+                merkle.verify_consistency(last.size, size, proof, old_root, root)
+            except merkle.ProofError as exc:
+                raise AnchorRefused(f"tree of size {size} is not an extension of checkpoint {last.size}: {exc}")
+        signed = note.sign_checkpoint(note.Checkpoint(signer.name, size, root), signer)
+        return Checkpoint.objects.create(size=size, root=root.hex(), note=signed,
+                                         key_id=signer.verifier.key_id.hex(),
+                                         signed_at=datetime.now(timezone.utc))

@@ -1,0 +1,55 @@
+"""Canonical entry bytes (LEDGER_SPEC §1.1-1.2).
+
+Under the value rules of §1.2 (no floats, ASCII member names, integers below
+2**53, valid Unicode) RFC 8785 JCS reduces to sorted-key compact JSON without
+ASCII escaping. We enforce the rules here instead of carrying a general JCS
+implementation; tests compare the result with the `rfc8785` package.
+"""
+
+import json
+
+MAX_SAFE_INTEGER = 2**53 - 1
+MAX_LEAF_BYTES = 65535
+
+
+class CanonicalError(ValueError):
+    """A value that the ledger's value rules do not allow."""
+
+
+def check_value(value, path="$"):
+    """Raise CanonicalError naming the first place that breaks §1.2."""
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise CanonicalError(f"{path}: integer outside ±(2**53-1)")
+        return
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise CanonicalError(f"{path}: not valid Unicode (lone surrogate)") from exc
+        return
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            check_value(item, f"{path}[{i}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.isascii():
+                raise CanonicalError(f"{path}: member name {key!r} is not an ASCII string")
+            check_value(item, f"{path}.{key}")
+        return
+    if isinstance(value, float):
+        raise CanonicalError(f"{path}: floats are not allowed (use fen or a string)")
+    raise CanonicalError(f"{path}: {type(value).__name__} is not a JSON value")
+
+
+def dumps(value) -> str:
+    """The JCS text of `value` (checked against the value rules)."""
+    check_value(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_bytes(value) -> bytes:
+    return dumps(value).encode("utf-8")

@@ -1,0 +1,18 @@
+from django.db import migrations
+
+from ledger.triggers import create_sql, drop_sql
+
+
+def create(apps, schema_editor):
+    for sql in create_sql(schema_editor.connection.vendor):
+        schema_editor.execute(sql)
+
+
+def drop(apps, schema_editor):
+    for sql in drop_sql(schema_editor.connection.vendor):
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0001_initial")]
+    operations = [migrations.RunPython(create, drop)]

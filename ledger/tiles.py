@@ -1,0 +1,130 @@
+"""Tile storage (C2SP tlog-tiles layout, height 8) and the hash reader on it.
+
+Full tiles are stored once complete (table ledger_tile, append-only): level 0
+holds entry hashes, level L holds the roots of the level L-1 tiles. The part
+of the tree not yet covered by a full tile is read from its source: entry
+hashes for level 0, stored tile roots above. So any complete-subtree hash
+costs one read of one tile, and a root or proof O(log n) reads.
+"""
+
+from collections import defaultdict
+
+from . import merkle
+from .models import Entry, Tile
+from .note import TILE_HEIGHT, TILE_WIDTH
+
+
+def tile_width_at(level: int, index: int, size: int) -> int:
+    """How many hashes tile (level, index) holds in a tree of `size` leaves."""
+    count = size >> (TILE_HEIGHT * level)
+    return max(0, min(TILE_WIDTH, count - index * TILE_WIDTH))
+
+
+class TileStore:
+    """Answers merkle's `read(nodes)` from the database."""
+
+    def __init__(self, using="default"):
+        self.using = using
+        self._cache = {}
+
+    def tile_hashes(self, level: int, index: int, width: int) -> list[bytes]:
+        """The first `width` hashes of tile (level, index), from a full tile or its sources."""
+        key = (level, index)
+        cached = self._cache.get(key)
+        if cached is not None and len(cached) >= width:
+            return cached[:width]
+        row = Tile.objects.using(self.using).filter(level=level, index=index).values_list("hashes", flat=True).first()
+        if row is not None:
+            data = bytes(row)
+            hashes = [data[i:i + 32] for i in range(0, len(data), 32)]
+        else:
+            hashes = self._partial(level, index, width)
+        if len(hashes) < width:
+            raise LookupError(f"tile {level}/{index} has {len(hashes)} hashes, {width} needed")
+        self._cache[key] = hashes
+        return hashes[:width]
+
+    def _partial(self, level, index, width):
+        start = index * TILE_WIDTH
+        if level == 0:
+            rows = (Entry.objects.using(self.using).filter(seq__gte=start, seq__lt=start + width)
+                    .order_by("seq").values_list("entry_hash", flat=True))
+            return [bytes.fromhex(h) for h in rows]
+        rows = (Tile.objects.using(self.using).filter(level=level - 1, index__gte=start, index__lt=start + width)
+                .order_by("index").values_list("root", flat=True))
+        return [bytes(r) for r in rows]
+
+    def prefetch(self, tiles):
+        """Load several full tiles in one query (tiles: iterable of (level, index))."""
+        wanted = [t for t in set(tiles) if t not in self._cache]
+        if not wanted:
+            return
+        by_level = defaultdict(list)
+        for level, index in wanted:
+            by_level[level].append(index)
+        from django.db.models import Q
+
+        q = Q()
+        for level, indexes in by_level.items():
+            q |= Q(level=level, index__in=indexes)
+        for level, index, data in Tile.objects.using(self.using).filter(q).values_list("level", "index", "hashes"):
+            data = bytes(data)
+            self._cache[(level, index)] = [data[i:i + 32] for i in range(0, len(data), 32)]
+
+    def read(self, nodes):
+        """Hashes of complete subtrees (level, index), in order."""
+        plan = []
+        for level, index in nodes:
+            tile_level, h = divmod(level, TILE_HEIGHT)
+            start = index << h
+            plan.append((tile_level, start >> TILE_HEIGHT, start & (TILE_WIDTH - 1), 1 << h))
+        self.prefetch((t, n) for t, n, _, _ in plan)
+        out = []
+        for tile_level, tile_index, offset, count in plan:
+            hashes = self.tile_hashes(tile_level, tile_index, offset + count)
+            out.append(hashes[offset] if count == 1 else merkle.subtree_hash(hashes[offset:offset + count]))
+        return out
+
+    def root(self, size):
+        return merkle.tree_root(size, self.read)
+
+
+def full_tile_counts(using="default"):
+    """Number of stored full tiles per level, e.g. {0: 390, 1: 1}."""
+    from django.db.models import Count
+
+    return {row["level"]: row["n"] for row in
+            Tile.objects.using(using).values("level").annotate(n=Count("index"))}
+
+
+def build_full_tiles(level0_hashes_from, size, using="default"):
+    """Store every tile that became full within `size` leaves.
+
+    `level0_hashes_from(start, end)` returns the checked entry hashes of
+    [start, end); the caller verifies them against the leaves first.
+    Returns the number of tiles written.
+    """
+    counts = full_tile_counts(using)
+    written = 0
+    level = 0
+    while True:
+        have = counts.get(level, 0)
+        available = size >> (TILE_HEIGHT * level)
+        new = []
+        for index in range(have, available // TILE_WIDTH):
+            start = index * TILE_WIDTH
+            if level == 0:
+                hashes = level0_hashes_from(start, start + TILE_WIDTH)
+            else:
+                hashes = [bytes(r) for r in Tile.objects.using(using)
+                          .filter(level=level - 1, index__gte=start, index__lt=start + TILE_WIDTH)
+                          .order_by("index").values_list("root", flat=True)]
+            if len(hashes) != TILE_WIDTH:
+                raise LookupError(f"tile {level}/{index}: {len(hashes)} hashes")
+            new.append(Tile(level=level, index=index, hashes=b"".join(hashes), root=merkle.subtree_hash(hashes)))
+        if new:
+            Tile.objects.using(using).bulk_create(new, batch_size=500)
+            written += len(new)
+        if available < TILE_WIDTH:
+            return written
+        level += 1

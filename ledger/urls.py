@@ -1,0 +1,14 @@
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("ledger/checkpoint", views.checkpoint, name="ledger-checkpoint"),
+    path("ledger/checkpoints/<str:size>", views.checkpoint_at, name="ledger-checkpoint-at"),
+    path("ledger/key", views.key, name="ledger-key"),
+    re_path(r"^ledger/tile/(?P<path>.+)$", views.tile, name="ledger-tile"),
+    path("api/ledger/entries/<str:seq>", views.entry, name="ledger-api-entry"),
+    path("api/ledger/entries", views.entries, name="ledger-api-entries"),
+    path("api/ledger/proof/inclusion", views.inclusion_proof, name="ledger-api-inclusion"),
+    path("api/ledger/proof/consistency", views.consistency_proof, name="ledger-api-consistency"),
+]

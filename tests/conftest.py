@@ -1,0 +1,64 @@
+"""Shared fixtures. Tests run on whatever DATABASE_URL names, else SQLite."""
+
+import pytest
+from django.db import connection
+
+from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+
+from ledger.triggers import APPEND_ONLY_TABLES, create_sql, drop_sql
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _ledger_signing_key(settings, tmp_path_factory):
+    """Each test session signs with its own throwaway key, never the developer's."""
+    key_dir = tmp_path_factory.getbasetemp() / "ledger-key"
+    settings.LEDGER_SIGNING_KEY = None
+    settings.LEDGER_SIGNING_KEY_PATH = key_dir / "signing.key"
+    settings.LEDGER_GENERATE_DEV_KEY = True
+
+
+@pytest.fixture
+def ledger_owner():
+    """Act as the tables' owner, who can switch the append-only triggers off.
+
+    That is what the triggers and the app role's privileges exist to stop;
+    tests use it to play an attacker with database access.
+    """
+
+    class Owner:
+        def execute(self, sql, params=()):
+            with connection.cursor() as cursor:
+                for stmt in _owner_sql("off"):
+                    cursor.execute(stmt)
+                try:
+                    cursor.execute(sql, params)
+                finally:
+                    for stmt in _owner_sql("on"):
+                        cursor.execute(stmt)
+
+    return Owner()
+
+
+def _owner_sql(state):
+    if connection.vendor == "postgresql":
+        verb = "DISABLE" if state == "off" else "ENABLE"
+        return [f"ALTER TABLE {t} {verb} TRIGGER USER" for t in APPEND_ONLY_TABLES]
+    return drop_sql("sqlite") if state == "off" else create_sql("sqlite")
+
+
+# Django empties SQLite test databases between transactional tests with DELETE,
+# which the triggers refuse. The harness, as the database owner, lifts them
+# for that reset only and restores them in the same transaction.
+_sqlite_sql_flush = SQLiteOperations.sql_flush
+
+
+def _sql_flush_keeping_triggers(self, style, tables, **kwargs):
+    statements = _sqlite_sql_flush(self, style, tables, **kwargs)
+    if any(t in APPEND_ONLY_TABLES for t in tables):
+        return drop_sql("sqlite") + statements + create_sql("sqlite")
+    return statements
+
+
+SQLiteOperations.sql_flush = _sql_flush_keeping_triggers
