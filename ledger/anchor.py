@@ -7,7 +7,7 @@ checkpoint; otherwise nothing is signed, and an alert is raised.
 
 import hashlib
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.db import IntegrityError, connections, transaction
 
@@ -112,4 +112,4 @@ def _anchor():
         signed = note.sign_checkpoint(note.Checkpoint(signer.name, size, root), signer)
         return Checkpoint.objects.create(size=size, root=root.hex(), note=signed,
                                          key_id=signer.verifier.key_id.hex(),
-                                         signed_at=datetime.now(timezone.utc))
+                                         signed_at=datetime.now(UTC))

@@ -11,9 +11,9 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from django.db import connections, router, transaction
+from django.db import connections, router
 
 from . import canonical
 from .models import ZERO_HASH, Entry
@@ -36,7 +36,7 @@ class Appended:
 
 
 def format_time(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _fragments(kind, subject, actor, data):
@@ -137,7 +137,7 @@ def append_many(items, using=None) -> list[Appended]:
         if conn.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HEAD_LOCK_KEY])
         seq, prev = _tail(cursor)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         time_text = format_time(now)
         rows, out = [], []
         for kind, subject, actor, head, middle in prepared:

@@ -20,7 +20,8 @@ def _load_signer():
     if not text:
         if not path.exists():
             if not settings.LEDGER_GENERATE_DEV_KEY:
-                raise ImproperlyConfigured("No ledger signing key: set LEDGER_SIGNING_KEY(_FILE) or LEDGER_SIGNING_KEY_PATH")
+                raise ImproperlyConfigured(
+                    "No ledger signing key: set LEDGER_SIGNING_KEY(_FILE) or LEDGER_SIGNING_KEY_PATH")
             write_new_key(path, settings.LEDGER_ORIGIN)
         text = path.read_text()
     signer = note.parse_signer(text)

@@ -173,7 +173,8 @@ def tile(request, path):
         cache = "public, max-age=60"
     if entries_tile:
         start = index * TILE_WIDTH
-        leaves = Entry.objects.filter(seq__gte=start, seq__lt=start + width).order_by("seq").values_list("leaf", flat=True)
+        leaves = (Entry.objects.filter(seq__gte=start, seq__lt=start + width)
+                  .order_by("seq").values_list("leaf", flat=True))
         body = b"".join(struct.pack(">H", len(b)) + b for b in (leaf.encode("utf-8") for leaf in leaves))
     else:
         body = b"".join(TileStore().tile_hashes(level, index, width))

@@ -31,7 +31,7 @@ def demo_organizations(count=40, seed_value=2018):
         )
 
 
-def seed():
+def seed(command, options):
     names = set()
     count = 0
     for fields in demo_organizations():
@@ -40,4 +40,4 @@ def seed():
         names.add(fields["name"])
         register_organization("system", **fields)
         count += 1
-    return count
+    command.stdout.write(f"demo data: {count} charities registered")

@@ -7,8 +7,9 @@ from . import uscc
 
 def validate_uscc(value):
     if not uscc.is_valid(value):
-        raise ValidationError(_("Not a valid unified social credit code (18 characters with a correct check character)."),
-                              code="invalid_uscc")
+        raise ValidationError(
+            _("Not a valid unified social credit code (18 characters with a correct check character)."),
+            code="invalid_uscc")
 
 
 class Organization(models.Model):

@@ -1,10 +1,9 @@
 """Our canonical bytes equal RFC 8785 JCS (the rfc8785 package) under §1.2 rules."""
 
+import pytest
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import pytest
 
 from ledger import canonical
 

@@ -1,0 +1,1 @@
+"""Site-wide pieces: home page, demo data, the staff workspace entry."""
