@@ -2,7 +2,7 @@
 
 import pytest
 from django.db import connection
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 
 from ledger.triggers import APPEND_ONLY_TABLES, create_sql, drop_sql
 
