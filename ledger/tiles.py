@@ -26,6 +26,7 @@ class TileStore:
     def __init__(self, using="default"):
         self.using = using
         self._cache = {}
+        self._not_stored = set()  # tiles known to be partial: read from their sources
 
     def tile_hashes(self, level: int, index: int, width: int) -> list[bytes]:
         """The first `width` hashes of tile (level, index), from a full tile or its sources."""
@@ -33,32 +34,37 @@ class TileStore:
         cached = self._cache.get(key)
         if cached is not None and len(cached) >= width:
             return cached[:width]
-        row = Tile.objects.using(self.using).filter(level=level, index=index).values_list("hashes", flat=True).first()
+        row = None
+        if key not in self._not_stored:
+            row = (Tile.objects.using(self.using).filter(level=level, index=index)
+                   .values_list("hashes", flat=True).first())
         if row is not None:
             data = bytes(row)
             hashes = [data[i:i + 32] for i in range(0, len(data), 32)]
         else:
-            hashes = self._partial(level, index, width)
+            hashes = self._partial(level, index)
         if len(hashes) < width:
             raise LookupError(f"tile {level}/{index} has {len(hashes)} hashes, {width} needed")
         self._cache[key] = hashes
         return hashes[:width]
 
-    def _partial(self, level, index, width):
+    def _partial(self, level, index):
+        # Everything the tile holds so far, so later reads of it hit the cache.
         start = index * TILE_WIDTH
         if level == 0:
-            rows = (Entry.objects.using(self.using).filter(seq__gte=start, seq__lt=start + width)
+            rows = (Entry.objects.using(self.using).filter(seq__gte=start, seq__lt=start + TILE_WIDTH)
                     .order_by("seq").values_list("entry_hash", flat=True))
             return [bytes.fromhex(h) for h in rows]
-        rows = (Tile.objects.using(self.using).filter(level=level - 1, index__gte=start, index__lt=start + width)
+        rows = (Tile.objects.using(self.using).filter(level=level - 1, index__gte=start, index__lt=start + TILE_WIDTH)
                 .order_by("index").values_list("root", flat=True))
         return [bytes(r) for r in rows]
 
     def prefetch(self, tiles):
         """Load several full tiles in one query (tiles: iterable of (level, index))."""
-        wanted = [t for t in set(tiles) if t not in self._cache]
+        wanted = [t for t in set(tiles) if t not in self._cache and t not in self._not_stored]
         if not wanted:
             return
+        self._not_stored.update(wanted)  # until found below
         by_level = defaultdict(list)
         for level, index in wanted:
             by_level[level].append(index)
@@ -70,6 +76,7 @@ class TileStore:
         for level, index, data in Tile.objects.using(self.using).filter(q).values_list("level", "index", "hashes"):
             data = bytes(data)
             self._cache[(level, index)] = [data[i:i + 32] for i in range(0, len(data), 32)]
+            self._not_stored.discard((level, index))
 
     def read(self, nodes):
         """Hashes of complete subtrees (level, index), in order."""
