@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def memory_tree():
-    return merkle.MemoryTree(bytes.fromhex(h) for h in Entry.objects.order_by("seq").values_list("entry_hash", flat=True))
+    hashes = Entry.objects.order_by("seq").values_list("entry_hash", flat=True)
+    return merkle.MemoryTree(bytes.fromhex(h) for h in hashes)
 
 
 def test_tiles_across_levels_match_memory_tree(django_assert_max_num_queries):
