@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 
 from ledger.triggers import APPEND_ONLY_TABLES, create_sql, drop_sql
+from tests import ledger_guard
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
 
@@ -16,6 +17,23 @@ def _ledger_signing_key(settings, tmp_path_factory):
     settings.LEDGER_SIGNING_KEY = None
     settings.LEDGER_SIGNING_KEY_PATH = key_dir / "signing.key"
     settings.LEDGER_GENERATE_DEV_KEY = True
+
+
+ledger_guard.install()
+
+
+@pytest.fixture(autouse=True)
+def _every_change_has_its_entry(request):
+    """Fail any test in which the portal commits a domain change without its ledger entry."""
+    if request.node.get_closest_marker("ledger_guard_off"):
+        yield None
+        return
+    with ledger_guard.watching() as guard:
+        yield guard
+    if guard.violations:
+        pytest.fail("changes without ledger entries (write through an action that calls ledger.append in the "
+                    "same transaction; a model holding no public state may declare ledger_exempt = '<why>', "
+                    "see tests/ledger_guard.py):\n" + "\n".join(guard.violations), pytrace=False)
 
 
 @pytest.fixture
