@@ -37,6 +37,10 @@ def is_valid(code):
     return isinstance(code, str) and len(code) == 6 and code.isdigit() and code in _table()
 
 
+def all_regions():
+    return list(_table().values())
+
+
 def provinces():
     return [r for r in _table().values() if r.level == "province"]
 

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 # Each app's demo module has seed(command, options) and runs in this order,
 # since later apps build on earlier ones (campaigns need charities, ...).
+# A module may also define add_arguments(parser) for options of its own
+# (organizations.demo adds --organizations N).
 DEMO_MODULES = ["organizations.demo"]
 
 
@@ -12,6 +14,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="do nothing if the ledger has entries already")
+        for name in DEMO_MODULES:
+            module = import_module(name)
+            if hasattr(module, "add_arguments"):
+                module.add_arguments(parser)
 
     def handle(self, *args, **options):
         from ledger.models import Entry
