@@ -139,11 +139,12 @@ def append_many(items, using=None) -> list[Appended]:
         seq, prev = _tail(cursor)
         now = datetime.now(UTC)
         time_text = format_time(now)
+        stored_time = conn.ops.adapt_datetimefield_value(now)
         rows, out = [], []
         for kind, subject, actor, head, middle in prepared:
             leaf = build_leaf(head, middle, prev, seq, time_text)
             entry_hash = hashlib.sha256(b"\x00" + leaf.encode("utf-8")).hexdigest()
-            rows.append((seq, prev, entry_hash, leaf, kind, subject, actor, now))
+            rows.append((seq, prev, entry_hash, leaf, kind, subject, actor, stored_time))
             out.append(Appended(seq, entry_hash, leaf))
             seq, prev = seq + 1, entry_hash
         if conn.vendor == "postgresql" and len(rows) > 1:
@@ -163,7 +164,7 @@ def _copy_rows(cursor, rows):
     buf = io.StringIO()
     for seq, prev, entry_hash, leaf, kind, subject, actor, now in rows:
         buf.write(f"{seq}\t{prev}\t{entry_hash}\t{_copy_escape(leaf)}\t{kind}\t{_copy_escape(subject)}\t"
-                  f"{_copy_escape(actor)}\t{now.isoformat()}\n")
+                  f"{_copy_escape(actor)}\t{now}\n")
     buf.seek(0)
     cursor.cursor.copy_expert(
         "COPY ledger_entry (seq, prev, entry_hash, leaf, kind, subject, actor, time) FROM STDIN", buf)
