@@ -174,6 +174,7 @@ LEDGER_VERIFY_INTERVAL = envint("LEDGER_VERIFY_INTERVAL", 3600)
 CELERY_BEAT_SCHEDULE = {
     "anchor-ledger": {"task": "ledger.tasks.anchor_ledger", "schedule": timedelta(seconds=LEDGER_ANCHOR_INTERVAL)},
     "verify-ledger": {"task": "ledger.tasks.verify_ledger", "schedule": timedelta(seconds=LEDGER_VERIFY_INTERVAL)},
+    "campaign-statuses": {"task": "fundraising.tasks.update_campaign_statuses", "schedule": timedelta(hours=1)},
 }
 
 # Internationalisation -----------------------------------------------------------
@@ -205,6 +206,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/min")},
     "UNAUTHENTICATED_USER": None,
 }
+# Platform docking API: requests per platform (all its keys together) and the largest request body.
+PLATFORM_API_RATE = os.environ.get("PLATFORM_API_RATE", "1200/min")
+PLATFORM_API_MAX_BYTES = envint("PLATFORM_API_MAX_BYTES", 4 * 1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Charitable China portal API",
     "DESCRIPTION": "Open data of the Charitable China portal and the platform docking API.",

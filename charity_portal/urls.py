@@ -10,5 +10,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("ledger.urls")),
     path("", include("organizations.urls")),
+    path("", include("portal.urls")),
+    path("", include("fundraising.urls")),
 ]
 
