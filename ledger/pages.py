@@ -1,0 +1,214 @@
+"""Human pages of the public ledger: the ledger overview, one entry, one subject's history.
+
+The machine interface (LEDGER_SPEC §4) lives in views.py; these pages show the
+same facts for people and carry the "verify in my browser" buttons that
+static/js/verify.js binds (base.html loads that script on every page).
+
+Other apps show a record's history with
+    {% include "ledger/_history.html" with entries=history %}
+where `history = ledger_history(subject)`.
+"""
+
+import hashlib
+import json
+import re
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from . import note
+from .chain import SUBJECT_RE
+from .keys import verifiers
+from .models import Checkpoint, Entry
+from .proofs import latest_checkpoint
+
+NUMBER = re.compile(r"0|[1-9][0-9]{0,17}")
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,11}")
+PER_PAGE = 25
+
+# Human names of entry kinds; a kind not listed is shown as it is.
+KIND_LABELS = {
+    "organization.registered": gettext_lazy("Charity registered"),
+    "organization.updated": gettext_lazy("Charity record updated"),
+    "organization.status_changed": gettext_lazy("Charity status changed"),
+    "organization.qualification_granted": gettext_lazy("Public fundraising qualification granted"),
+    "organization.qualification_revoked": gettext_lazy("Public fundraising qualification revoked"),
+    "organization.disclosure_published": gettext_lazy("Disclosure published"),
+    "organization.correction_published": gettext_lazy("Correction published"),
+    "platform.applied": gettext_lazy("Platform applied for designation"),
+    "platform.review_started": gettext_lazy("Platform review started"),
+    "platform.recommended": gettext_lazy("Platform recommended by the review panel"),
+    "platform.notice_started": gettext_lazy("Public notice of platform started"),
+    "platform.objection_recorded": gettext_lazy("Objection to platform recorded"),
+    "platform.objection_answered": gettext_lazy("Objection to platform answered"),
+    "platform.designated": gettext_lazy("Platform designated"),
+    "platform.rejected": gettext_lazy("Platform application rejected"),
+    "platform.talk_recorded": gettext_lazy("Regulatory talk with platform recorded"),
+    "platform.rectification_ordered": gettext_lazy("Platform ordered to rectify"),
+    "platform.suspended": gettext_lazy("Platform suspended"),
+    "platform.reinstated": gettext_lazy("Platform reinstated"),
+    "platform.revocation_recommended": gettext_lazy("Revocation of platform recommended"),
+    "platform.revoked": gettext_lazy("Platform designation revoked"),
+    "campaign.filed": gettext_lazy("Fundraising campaign filed"),
+    "campaign.activated": gettext_lazy("Fundraising campaign started"),
+    "campaign.progress_reported": gettext_lazy("Campaign progress reported"),
+    "campaign.closed": gettext_lazy("Fundraising campaign closed"),
+    "campaign.terminated": gettext_lazy("Fundraising campaign terminated"),
+    "campaign.final_report": gettext_lazy("Campaign final report published"),
+    "campaign.reviewed": gettext_lazy("Campaign filing reviewed"),
+    "donation.recorded": gettext_lazy("Donation recorded"),
+    "disbursement.recorded": gettext_lazy("Disbursement recorded"),
+    "sanction.imposed": gettext_lazy("Listed on a credit list"),
+    "sanction.lifted": gettext_lazy("Removed from a credit list"),
+}
+
+
+def kind_label(kind):
+    return KIND_LABELS.get(kind, kind)
+
+
+def ledger_history(subject):
+    """Every entry about `subject` (e.g. "organization/<uscc>"), in seq order."""
+    return Entry.objects.filter(subject=subject).order_by("seq")
+
+
+def fingerprint(verifier):
+    """SHA-256 of the raw Ed25519 public key, in groups of four hex digits.
+
+    static/js/verify.js computes the same from /ledger/key, so people can
+    compare what their browser saw with what the ministry publishes.
+    """
+    digest = hashlib.sha256(verifier.public_key).hexdigest()
+    return " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))
+
+
+def key_info():
+    """The published verifier keys with their fingerprints, current first; [] if none is configured."""
+    try:
+        keys = verifiers()
+    except (ImproperlyConfigured, note.NoteError):
+        return []
+    return [{"text": v.text, "name": v.name, "key_id": v.key_id.hex(), "fingerprint": fingerprint(v),
+             "current": i == 0} for i, v in enumerate(keys)]
+
+
+def checkpoint_facts(cp):
+    """What a page shows of a checkpoint; None before the first anchoring."""
+    if cp is None:
+        return None
+    try:
+        root_b64 = note.b64(bytes.fromhex(cp.root))
+    except ValueError:
+        root_b64 = ""
+    return {"size": cp.size, "root": cp.root, "root_b64": root_b64, "signed_at": cp.signed_at,
+            "key_id": cp.key_id, "note": cp.note}
+
+
+def _seq_or_404(text):
+    if not isinstance(text, str) or not NUMBER.fullmatch(text):
+        raise Http404(_("No ledger entry has that number."))
+    return int(text)
+
+
+@require_GET
+def ledger_index(request):
+    cp = latest_checkpoint()
+    last = Entry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    total = 0 if last is None else last + 1
+    pages = max(1, -(-total // PER_PAGE))
+    page_text = request.GET.get("page", "1")
+    if not PAGE_NUMBER.fullmatch(page_text) or int(page_text) > pages:
+        raise Http404(_("There is no such page of the ledger."))
+    page = int(page_text)
+    # seq is gap-free, so a page is a seq range: no COUNT(*) over the whole ledger.
+    top = total - 1 - (page - 1) * PER_PAGE
+    entries = Entry.objects.filter(seq__lte=top, seq__gt=top - PER_PAGE).order_by("-seq")
+    lookup_error = None
+    wanted = request.GET.get("seq")
+    if wanted is not None:
+        wanted = wanted.strip()
+        if NUMBER.fullmatch(wanted) and int(wanted) < total:
+            return redirect("ledger-entry-page", seq=wanted)
+        lookup_error = _("Entry number: enter a whole number from 0 to %(last)d.") % {"last": max(total - 1, 0)}
+    return render(request, "ledger/index.html", {
+        "checkpoint": checkpoint_facts(cp),
+        "keys": key_info(),
+        "entries": entries,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "previous_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if page < pages else None,
+        "lookup_error": lookup_error,
+        "lookup_value": wanted or "",
+        "base_url": request.build_absolute_uri("/").rstrip("/"),
+    }, status=400 if lookup_error else 200)
+
+
+def _pretty_data(leaf):
+    """The entry's data member, indented for reading; None if the leaf is not valid JSON."""
+    try:
+        parsed = json.loads(leaf)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    return json.dumps(parsed.get("data"), ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@require_GET
+def entry_page(request, seq):
+    seq = _seq_or_404(seq)
+    entry = Entry.objects.filter(seq=seq).first()
+    if entry is None:
+        raise Http404(_("No ledger entry has that number."))
+    cp = latest_checkpoint()
+    has_next = Entry.objects.filter(seq=seq + 1).exists()
+    return render(request, "ledger/entry.html", {
+        "entry": entry,
+        "data_pretty": _pretty_data(entry.leaf),
+        "anchored": cp is not None and seq < cp.size,
+        "checkpoint": checkpoint_facts(cp),
+        "previous_seq": seq - 1 if seq > 0 else None,
+        "next_seq": seq + 1 if has_next else None,
+    })
+
+
+def _valid_subject(subject):
+    return (isinstance(subject, str) and len(subject) <= 200 and "\x00" not in subject
+            and SUBJECT_RE.fullmatch(subject) is not None)
+
+
+@require_GET
+def history_page(request, subject):
+    if not _valid_subject(subject):
+        raise Http404(_("That is not the id of a public record."))
+    entries = list(ledger_history(subject))
+    if not entries:
+        raise Http404(_("The ledger has no entries about that record."))
+    return render(request, "ledger/history.html", {
+        "subject": subject,
+        "subject_type": subject.split("/", 1)[0],
+        "entries": entries,
+    })
+
+
+@require_GET
+def checkpoint_meta(request, size):
+    """When the checkpoint at `size` was signed (server-reported, not covered by the signature).
+
+    The browser verifier shows it next to what it proved; the signed facts are
+    in the note at /ledger/checkpoints/<size>.
+    """
+    if not NUMBER.fullmatch(size):
+        return JsonResponse({"error": "size must be a non-negative decimal integer", "param": "size"}, status=400)
+    cp = Checkpoint.objects.filter(size=int(size)).first()
+    if cp is None:
+        return JsonResponse({"error": "no checkpoint was signed at that size"}, status=404)
+    return JsonResponse({"size": cp.size, "signed_at": cp.signed_at.isoformat().replace("+00:00", "Z"),
+                         "note_url": reverse("ledger-checkpoint-at", args=[str(cp.size)])})
