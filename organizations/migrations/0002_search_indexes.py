@@ -34,7 +34,7 @@ PG_FORWARD = [
     f"CREATE INDEX org_name_grams ON {T} USING gin (org_name_grams(search_text))",
     f"CREATE INDEX org_uscc_prefix ON {T} (uscc varchar_pattern_ops)",
     f'CREATE INDEX org_name_c ON {T} ((name COLLATE "C"), uscc)',
-    f'CREATE INDEX org_rank_c ON {T} (char_length(name), (name COLLATE "C"), uscc)',
+    f'CREATE INDEX org_rank_c ON {T} (length(name), (name COLLATE "C"), uscc)',
 ]
 PG_BACKWARD = [
     f"DROP INDEX IF EXISTS {name}" for name in

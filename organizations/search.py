@@ -1,0 +1,117 @@
+"""The public charity search: one box, filters, sorting (pages, CSV and API share it).
+
+What a query means is the same on every database: after normalize(), the
+query is a substring of the charity's name, English name or credit code.
+How it is found differs:
+
+- PostgreSQL, 3+ characters: LIKE '%q%' on the search key, served by a
+  pg_trgm GIN index (Django's `contains` escapes % _ and \\, so wildcards
+  are plain text).
+- PostgreSQL, 1-2 characters with a Chinese character: trigrams cannot
+  serve them, so a GIN index over the name's unigrams and bigrams answers
+  `org_name_grams(search_text) @> ARRAY[q]` exactly. Chinese characters
+  only occur in the name part (English names are checked for them).
+- SQLite, 3+ characters: the FTS5 trigram table (a phrase query is a
+  substring match); shorter queries fall back to LIKE over the table.
+- 1-2 Latin characters or digits on either database: LIKE, a scan. These
+  match a large share of all charities, so the first page fills quickly;
+  docs/benchmarks.md has the figures.
+
+Counting stops at COUNT_CAP: the page says "more than 10,000" instead of
+walking half a million matches for a one-character query.
+"""
+
+from django.db import connection
+from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate, Length
+
+from .models import Organization, ServiceField
+from .normalize import SEPARATOR, has_cjk, normalize
+
+COUNT_CAP = 10_000
+# Longer than any search key can be (200 + 300 + 18 characters and separators).
+MAX_QUERY = 520
+SORTS = ("relevance", "name", "recognized")
+
+
+class _NameHasGram(Func):
+    """org_name_grams(search_text) @> ARRAY[gram] (PostgreSQL; index org_name_grams)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, gram):
+        super().__init__(F("search_text"))
+        self.gram = gram
+
+    def as_sql(self, compiler, connection, **extra):
+        field_sql, params = compiler.compile(self.source_expressions[0])
+        return f"org_name_grams({field_sql}) @> ARRAY[%s]::text[]", [*params, self.gram]
+
+
+def normalized_query(q):
+    return normalize(q)[: MAX_QUERY + 1]
+
+
+def match(queryset, q):
+    """Charities whose name, English name or credit code contains q."""
+    q = normalized_query(q)
+    if not q:
+        return queryset
+    if len(q) > MAX_QUERY:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        if len(q) <= 2 and has_cjk(q):
+            return queryset.filter(_NameHasGram(q))
+        return queryset.filter(search_text__contains=q)
+    if connection.vendor == "sqlite" and len(q) >= 3:
+        phrase = '"' + q.replace('"', '""') + '"'
+        return queryset.filter(
+            id__in=RawSQL("SELECT rowid FROM organizations_search WHERE organizations_search MATCH %s", [phrase]))
+    return queryset.filter(search_text__contains=q)
+
+
+def search(params):
+    """The ordered queryset for cleaned search parameters (SearchForm.cleaned_data)."""
+    qs = Organization.objects.all()
+    if params.get("province"):
+        qs = qs.filter(province_code=params["province"])
+    if params.get("city"):
+        qs = qs.filter(city_code=params["city"])
+    if params.get("type"):
+        qs = qs.filter(org_type=params["type"])
+    if params.get("status"):
+        qs = qs.filter(status=params["status"])
+    if params.get("qualified") is not None:
+        qs = qs.filter(public_fundraising_qualified=params["qualified"])
+    if params.get("tax_deductible") is not None:
+        qs = qs.filter(tax_deductible=params["tax_deductible"])
+    if params.get("field"):
+        qs = qs.filter(Exists(ServiceField.objects.filter(organization=OuterRef("pk"), field=params["field"])))
+    q = params.get("q") or ""
+    qs = match(qs, q)
+    return qs.order_by(*ordering(params.get("sort") or "relevance", normalized_query(q)))
+
+
+def ordering(sort, q=""):
+    name = Collate("name", "C") if connection.vendor == "postgresql" else F("name")
+    if sort == "recognized":
+        return [F("recognized_on").desc(nulls_last=True), "uscc"]
+    if sort == "relevance" and q:
+        return [_tier(q), Length("name"), name, "uscc"]
+    return [name, "uscc"]
+
+
+def _tier(q):
+    """0: the name, English name or code is exactly q; 1: one of them starts with q; 2: contains it."""
+    s = SEPARATOR
+    return Case(
+        When(Q(search_text__startswith=q + s) | Q(search_text__contains=s + q + s) | Q(search_text__endswith=s + q),
+             then=Value(0)),
+        When(Q(search_text__startswith=q) | Q(search_text__contains=s + q), then=Value(1)),
+        default=Value(2), output_field=IntegerField())
+
+
+def capped_count(queryset, cap=COUNT_CAP):
+    """The number of results, or cap + 1 when there are more than cap."""
+    return queryset.order_by()[: cap + 1].count()
