@@ -93,7 +93,7 @@ PLATFORM_ACTIONS = {
                               lambda u, p, d, t: platform_actions.suspend(u, p, d["until"], d["reason"])),
     "reinstate": PlatformAction(forms.ReasonForm, "supervise_platform", gettext_lazy("Reinstate"),
                                 lambda u, p, d, t: platform_actions.reinstate(u, p, d["reason"])),
-    "revoke-key": PlatformAction(forms.ReasonForm, "manage_api_keys", gettext_lazy("Revoke the key"),
+    "revoke_key": PlatformAction(forms.ReasonForm, "manage_api_keys", gettext_lazy("Revoke the key"),
                                  lambda u, p, d, t: key_actions.revoke_api_key(u, t, d["reason"]), ApiKey),
 }
 
@@ -137,19 +137,18 @@ def _platform_context(request, platform, bound=None):
         if user.has_perm(f"fundraising.{action.perm}") and action.target is None:
             ctx["forms"][name] = action.form(prefix=name)
     if user.has_perm("fundraising.manage_api_keys"):
-        ctx["forms"]["issue-key"] = forms.IssueKeyForm(prefix="issue-key")
+        ctx["forms"]["issue_key"] = forms.IssueKeyForm(prefix="issue_key")
     for perm in ("review_platform", "supervise_platform", "manage_api_keys"):
         ctx[f"can_{perm}"] = user.has_perm(f"fundraising.{perm}")
     ctx["answer_form"] = forms.AnswerForm(prefix="answer")
     ctx["decide_form"] = forms.DecideForm(prefix="decide")
     ctx["note_form"] = forms.NoteForm(prefix="rectified")
-    ctx["revoke_key_form"] = forms.ReasonForm(prefix="revoke-key")
+    ctx["revoke_key_form"] = forms.ReasonForm(prefix="revoke_key")
     if bound:
-        name, form = bound
-        ctx["forms"][name] = form
-        ctx["bound_name"] = name
-        ctx[{"answer": "answer_form", "decide": "decide_form", "rectified": "note_form",
-             "revoke-key": "revoke_key_form"}.get(name, "_unused")] = form
+        name, target_id, form = bound
+        ctx.update(bound_name=name, bound_target=target_id, bound_form=form)
+        if name in ctx["forms"]:
+            ctx["forms"][name] = form
     return ctx
 
 
@@ -180,8 +179,7 @@ def platform_action(request, code, action, target_id=None):
             messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
             return redirect("staff-platform", platform.code)
     platform.refresh_from_db()
-    ctx = _platform_context(request, platform, bound=(action, form))
-    ctx["target_id"] = target_id
+    ctx = _platform_context(request, platform, bound=(action, target_id, form))
     return render(request, "staff/platform_detail.html", ctx, status=400)
 
 
@@ -191,7 +189,7 @@ def issue_key(request, code):
     platform = get_object_or_404(Platform, code=code)
     if not request.user.has_perm("fundraising.manage_api_keys"):
         raise PermissionDenied
-    form = forms.IssueKeyForm(request.POST, prefix="issue-key")
+    form = forms.IssueKeyForm(request.POST, prefix="issue_key")
     if form.is_valid():
         try:
             key, plain = key_actions.issue_api_key(request.user, platform, form.cleaned_data["label"])
@@ -202,5 +200,5 @@ def issue_key(request, code):
             response = render(request, "staff/key_issued.html", {"platform": platform, "key": key, "plain": plain})
             response["Cache-Control"] = "no-store"
             return response
-    ctx = _platform_context(request, platform, bound=("issue-key", form))
+    ctx = _platform_context(request, platform, bound=("issue_key", None, form))
     return render(request, "staff/platform_detail.html", ctx, status=400)

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from ledger.pages import ledger_history
@@ -11,7 +12,8 @@ from ledger.pages import ledger_history
 from . import queries
 from .models import Campaign, Platform
 
-SECTIONS = ("designated", "notice", "ended", "applications")
+SECTIONS = {"designated": gettext_lazy("Designated"), "notice": gettext_lazy("In public notice"),
+            "ended": gettext_lazy("Revoked or exited"), "applications": gettext_lazy("Applications")}
 
 
 @require_GET
@@ -19,9 +21,9 @@ def platform_list(request):
     section = request.GET.get("show", "designated")
     if section not in SECTIONS:
         section = "designated"
-    counts = {name: queries.platforms_in(name).count() for name in SECTIONS}
+    tabs = [(name, label, queries.platforms_in(name).count()) for name, label in SECTIONS.items()]
     return render(request, "fundraising/platform_list.html",
-                  {"platforms": queries.platforms_in(section), "section": section, "counts": counts})
+                  {"platforms": queries.platforms_in(section), "section": section, "tabs": tabs})
 
 
 @require_GET

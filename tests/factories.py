@@ -20,3 +20,165 @@ def append_entries(n, kind="test.event", subject=None, batch=True):
         with transaction.atomic():
             out.append(ledger.append(*item))
     return out
+
+
+# Fundraising -----------------------------------------------------------------------
+
+_uscc_counter = itertools.count(1)
+
+
+def make_staff(username, *groups):
+    """A staff user in the named groups (e.g. "ministry_reviewer", "registry_clerk"), password "pw"."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password="pw")
+    user.groups.set([Group.objects.get(name=g) for g in groups])
+    return User.objects.get(pk=user.pk)  # fresh: no stale permission cache
+
+
+def make_charity(qualified=True, status="active", region="110000", name=None):
+    """A registered foundation, through the registry's actions (so its ledger history is real)."""
+    from datetime import date
+
+    from organizations import actions, uscc
+
+    n = next(_uscc_counter)
+    code = uscc.complete(f"53{region}{n:09d}")
+    org = actions.register_organization(
+        "system", uscc=code, name=name or f"测试慈善基金会{n}", org_type="foundation",
+        registration_authority="民政部", region_code=region, founded_on=date(2010, 1, 1),
+        recognized_on=date(2017, 1, 1))
+    if qualified:
+        org = actions.grant_qualification("system", org, granted_on=date(2018, 1, 1))
+    if status != "active":
+        org = actions.change_status("system", org, status=status, effective_on=date(2024, 1, 1),
+                                    reason="测试：注销登记")
+    return org
+
+
+def platform_fields(code, **overrides):
+    from organizations import uscc
+
+    n = next(_uscc_counter)
+    fields = dict(code=code, name=f"{code}公益平台", operator_name=f"{code}网络科技有限公司",
+                  operator_uscc=uscc.complete(f"91110000{n:09d}"), site_url=f"https://{code}.example.cn/",
+                  contact_name="联系人", contact_phone="010-12345678", commitments="遵守慈善法，信息公开。")
+    fields.update(overrides)
+    return fields
+
+
+def make_platform(code, status="designated", reviewer=None, approver=None):
+    """A platform brought to `status` through the real actions (notice periods lie in the past).
+
+    `reviewer` recommends and `approver` decides (created if not given).
+    """
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from fundraising.actions import platforms as act
+    from fundraising.models import Recommendation
+
+    reviewer = reviewer or _reviewer(f"rev-{code}")
+    approver = approver or _reviewer(f"appr-{code}")
+    past = timezone.now() - timedelta(days=20)
+    with time_machine.travel(past, tick=False):
+        platform = act.apply_platform(reviewer, **platform_fields(code))
+        if status == "applied":
+            return platform
+        platform = act.start_review(reviewer, platform, "材料齐全，开始审查")
+        if status in ("under_review", "rejected"):
+            if status == "rejected":
+                rec = act.recommend(reviewer, platform, Recommendation.Outcome.REJECT, "不符合条件")
+                platform = act.decide(approver, rec, True, "同意不予指定")
+            return platform
+        platform = act.start_notice(reviewer, platform, timezone.localdate() + timedelta(days=7), "开始公示")
+    if status == "notice":
+        return platform
+    rec = act.recommend(reviewer, platform, Recommendation.Outcome.DESIGNATE, "评审通过")
+    platform = act.decide(approver, rec, True, "同意指定", batch=4, designated_on=timezone.localdate())
+    if status == "suspended":
+        platform = act.suspend(approver, platform, timezone.localdate() + timedelta(days=30), "整改期间暂停")
+    elif status in ("revoked", "exited"):
+        outcome = Recommendation.Outcome.REVOKE if status == "revoked" else Recommendation.Outcome.EXIT
+        rec = act.recommend(reviewer, platform, outcome, "严重违规")
+        platform = act.decide(approver, rec, True, "同意")
+    return platform
+
+
+def _reviewer(username):
+    from django.contrib.auth.models import User
+
+    existing = User.objects.filter(username=username).first()
+    return existing or make_staff(username, "ministry_reviewer")
+
+
+def make_campaign(org=None, platforms=(), starts_in_days=10, days=30, filer=None, **fields):
+    """A campaign filed through the action, starting in `starts_in_days` and lasting `days`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fundraising.actions.campaigns import file_campaign
+
+    org = org or make_charity()
+    platforms = list(platforms) or [make_platform(f"p{next(_uscc_counter)}")]
+    filer = filer or _clerk()
+    start = timezone.localdate() + timedelta(days=starts_in_days)
+    values = dict(title="助学行动", purpose="资助乡村学生完成学业", target_fen=100_000_00, starts_on=start,
+                  ends_on=start + timedelta(days=days), region_code="110000", platforms=platforms)
+    values.update(fields)
+    return file_campaign(filer, org, **values)
+
+
+def _clerk():
+    from django.contrib.auth.models import User
+
+    return User.objects.filter(username="clerk").first() or make_staff("clerk", "registry_clerk")
+
+
+def issue_key(platform, label="test"):
+    """(ApiKey, plain key) for a designated platform."""
+    from fundraising.actions.keys import issue_api_key
+
+    admin = _reviewer("key-admin")
+    return issue_api_key(admin, platform, label)
+
+
+# Registry ---------------------------------------------------------------------------
+
+_org_counter = itertools.count(1)
+ORG_CATEGORY = {"social_group": "1", "social_service": "2", "foundation": "3"}
+
+
+def charity_code(org_type="foundation", region="440300", n=None):
+    """A valid credit code of a charity of `org_type` (civil affairs, category by type)."""
+    from organizations import uscc
+
+    n = next(_org_counter) if n is None else n
+    return uscc.complete(f"5{ORG_CATEGORY[org_type]}{region}MJ{n:07d}")
+
+
+def register_org(name=None, org_type="foundation", region_code="440305", fields_of_service=("education",),
+                 actor="system", **fields):
+    """A charity registered through organizations.actions.register_organization."""
+    from datetime import date
+
+    from organizations import actions
+
+    n = next(_org_counter)
+    values = dict(uscc=charity_code(org_type, region_code, n), name=name or f"深圳测试{n}基金会",
+                  org_type=org_type, registration_authority="深圳市民政局", region_code=region_code,
+                  founded_on=date(2012, 5, 1), recognized_on=date(2017, 6, 1), legal_representative="李明",
+                  address="深圳市南山区科技园1号", phone="0755-12345678")
+    values.update(fields)
+    return actions.register_organization(actor, fields_of_service=fields_of_service, **values)
+
+
+def pdf_file(text="report", name="report.pdf"):
+    """A small PDF upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
+    return SimpleUploadedFile(name, body, content_type="application/pdf")

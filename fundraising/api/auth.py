@@ -16,6 +16,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from ..actions.keys import hash_key, split_key
 from ..models import ApiKey, KeyUse
+from ..rules import RuleError, check_sanctions
 
 KEY_ATTR = "_platform_api_key"
 ITEMS_ATTR = "_platform_api_items"
@@ -62,6 +63,10 @@ class PlatformKeyAuthentication(BaseAuthentication):
         if not platform.can_use_api:
             raise PlatformRefused(_("The platform %(code)s is %(status)s; its API keys do not work.")
                                   % {"code": platform.code, "status": platform.get_status_display()})
+        try:
+            check_sanctions(platform.subject, "use_api")
+        except RuleError as exc:
+            raise PlatformRefused(exc.message, code="sanctioned")
         return PlatformPrincipal(platform, key), key
 
     def authenticate_header(self, request):
