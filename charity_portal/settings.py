@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "ledger",
     "organizations",
     "fundraising",
+    "sanctions",
+    "donations",
     "portal",
 ]
 
@@ -175,7 +178,24 @@ CELERY_BEAT_SCHEDULE = {
     "anchor-ledger": {"task": "ledger.tasks.anchor_ledger", "schedule": timedelta(seconds=LEDGER_ANCHOR_INTERVAL)},
     "verify-ledger": {"task": "ledger.tasks.verify_ledger", "schedule": timedelta(seconds=LEDGER_VERIFY_INTERVAL)},
     "campaign-statuses": {"task": "fundraising.tasks.update_campaign_statuses", "schedule": timedelta(hours=1)},
+    # Credit lists: expiries and abnormal -> serious at 00:05 Beijing time (16:05 UTC), then the day's export.
+    "sanctions-daily": {"task": "sanctions.tasks.daily", "schedule": crontab(hour=16, minute=5)},
 }
+
+# Credit lists -------------------------------------------------------------------
+# Key of the HMAC that names a listed person by ID number (person/<hash>). It must
+# never change once persons are listed; production sets it, development generates one.
+
+
+def _development_id_hmac_key():
+    path = VAR_DIR / "sanctions_id_hmac_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SANCTIONS_ID_HMAC_KEY = envsecret("SANCTIONS_ID_HMAC_KEY") or (_development_id_hmac_key() if DEBUG else None)
 
 # Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

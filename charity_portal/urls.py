@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("portal.urls")),
     path("", include("fundraising.urls")),
+    path("", include("sanctions.urls")),
 ]
 
