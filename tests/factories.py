@@ -182,3 +182,17 @@ def pdf_file(text="report", name="report.pdf"):
 
     body = b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
     return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def list_as_abnormal(subject_type, code, name):
+    """Put an organisation or platform on the abnormal-activity list, in force from today."""
+    from django.utils import timezone
+
+    from sanctions import actions
+    from sanctions.models import Ground, ListKind
+
+    return actions.impose("system", list_kind=ListKind.ABNORMAL, ground=Ground.UNREACHABLE,
+                          subject_type=subject_type, subject_code=code, subject_name=name,
+                          decision_no="民函〔2026〕1号", authority="民政部", legal_basis="《慈善组织信息公开办法》",
+                          facts="通过登记的住所无法联系", removal_conditions="恢复联系并说明情况",
+                          effective_on=timezone.localdate())
