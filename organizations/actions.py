@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 import ledger
 
+from . import bulk
 from .models import AnnualReport, Correction, Disclosure, FieldOfService, Organization, ServiceField
 
 # What update_organization may change; status and qualification have their own verbs.
@@ -24,6 +25,7 @@ EDITABLE_FIELDS = ("name", "name_en", "org_type", "registration_authority", "reg
                    "tax_deductible", "legal_representative", "founded_on", "address", "website", "phone")
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 MAX_MONEY_FEN = 2**53 - 1
+FIELD_CODES = tuple(FieldOfService.values)
 
 
 def register_organization(actor, *, fields_of_service=(), **fields) -> Organization:
@@ -67,9 +69,7 @@ def register_organizations_bulk(actor, rows, batch_size=2000):
 def _register_batch(actor, orgs):
     with transaction.atomic():
         # The unique constraint on uscc refuses duplicates; the whole batch rolls back then.
-        Organization.objects.bulk_create(orgs)
-        ServiceField.objects.bulk_create(
-            [ServiceField(organization=o, field=f) for o in orgs for f in o._fields_of_service])
+        bulk.insert_organizations(orgs)
         ledger.append_many([("organization.registered", o.subject, actor, o.public_state()) for o in orgs])
     return len(orgs)
 
@@ -255,10 +255,10 @@ def _locked(org):
 
 def _clean_fields_of_service(values):
     values = list(values or ())
-    bad = [v for v in values if v not in FieldOfService.values]
+    bad = [v for v in values if v not in FIELD_CODES]
     if bad:
         raise ValidationError({"fields_of_service": _("Unknown field of service: %(value)s") % {"value": bad[0]}})
-    return [c for c in FieldOfService.values if c in values]
+    return [c for c in FIELD_CODES if c in values]
 
 
 def _validate(org, unique=True):

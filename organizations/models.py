@@ -56,6 +56,9 @@ class FieldOfService(models.TextChoices):
     OTHER = "other", _("Other public welfare")
 
 
+FIELD_CODES = tuple(FieldOfService.values)
+
+
 class Organization(models.Model):
     class Type(models.TextChoices):
         FOUNDATION = "foundation", _("Foundation")
@@ -135,7 +138,7 @@ class Organization(models.Model):
         if hasattr(self, "_fields_of_service"):
             return self._fields_of_service
         stored = {s.field for s in self.service_fields.all()} if self.pk else set()
-        return [c for c in FieldOfService.values if c in stored]
+        return [c for c in FIELD_CODES if c in stored]
 
     def region_name(self):
         return regions.full_name(self.region_code)

@@ -196,3 +196,35 @@ def list_as_abnormal(subject_type, code, name):
                           decision_no="民函〔2026〕1号", authority="民政部", legal_basis="《慈善组织信息公开办法》",
                           facts="通过登记的住所无法联系", removal_conditions="恢复联系并说明情况",
                           effective_on=timezone.localdate())
+
+
+# Credit lists ---------------------------------------------------------------------------
+
+# A made-up resident ID number with a correct GB 11643 check character.
+PERSON_ID = "11010519491231002X"
+
+
+def credit_officer(username="officer"):
+    from django.contrib.auth.models import User
+
+    return User.objects.filter(username=username).first() or make_staff(username, "credit_officer")
+
+
+def impose(subject_type="organization", code=None, list_kind="abnormal", ground=None, actor="staff/officer",
+           **fields):
+    """A decision through sanctions.actions.impose, in force from today unless `effective_on` is given."""
+    from django.utils import timezone
+
+    from sanctions import actions
+    from sanctions.models import LIST_GROUNDS
+
+    values = dict(list_kind=list_kind, ground=ground or LIST_GROUNDS[list_kind][0], subject_type=subject_type,
+                  subject_name="测试慈善基金会", decision_no="民社异〔2026〕1号", authority="民政部",
+                  legal_basis="《社会组织信用信息管理办法》", facts="未按规定报送年度工作报告",
+                  effective_on=timezone.localdate(), removal_conditions="补报年度工作报告")
+    if subject_type == "person":
+        values["id_number"] = code or PERSON_ID
+    else:
+        values["subject_code"] = code or charity_code()
+    values.update(fields)
+    return actions.impose(actor, **values)
