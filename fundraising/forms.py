@@ -24,6 +24,8 @@ def date_field(label, required=True):
 
 
 class ApplicationForm(forms.ModelForm):
+    site_url = forms.URLField(label=_("site URL"), max_length=200, assume_scheme="https")
+
     class Meta:
         model = Platform
         fields = ["code", "name", "operator_name", "operator_uscc", "site_url", "commitments", "contact_name",

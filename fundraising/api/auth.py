@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import SimpleRateThrottle
 
 from ..actions.keys import hash_key, split_key
@@ -40,17 +40,17 @@ class PlatformRefused(exceptions.PermissionDenied):
 
 
 class PlatformKeyAuthentication(BaseAuthentication):
-    keyword = b"bearer"
+    keyword = "bearer"
 
     def authenticate(self, request):
-        header = get_authorization_header(request).split()
+        # Read the header as text: a non-ASCII value is a bad key, not a server error.
+        header = request.META.get("HTTP_AUTHORIZATION", "").split()
         if not header or header[0].lower() != self.keyword:
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Send the key as: Authorization: Bearer cck_<prefix>_<secret>."))
-        try:
-            plain = header[1].decode("ascii")
-        except UnicodeDecodeError:
+        plain = header[1]
+        if not plain.isascii():
             raise exceptions.AuthenticationFailed(_("Invalid API key."))
         prefix = split_key(plain)
         key = (ApiKey.objects.select_related("platform").filter(prefix=prefix).first() if prefix else None)
