@@ -52,8 +52,10 @@ class ProgressItemSerializer(ProgressFields):
 
 
 class ProgressBatchSerializer(serializers.Serializer):
-    items = serializers.ListField(child=serializers.DictField(), max_length=MAX_BATCH_ITEMS,
-                                  help_text=_("Up to 1,000 progress reports (see ProgressItem)."))
+    """The batch request as documented; each item is validated on its own by fundraising.batch."""
+
+    items = ProgressItemSerializer(many=True, max_length=MAX_BATCH_ITEMS,
+                                   help_text=_("Up to 1,000 progress reports, answered one by one."))
 
 
 class ItemErrorSerializer(serializers.Serializer):
