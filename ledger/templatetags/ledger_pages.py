@@ -39,7 +39,7 @@ def ledger_verify_messages():
         "not_anchored": _("Entry #%(seq)s is recorded, but no signed checkpoint covers it yet (the latest covers "
                           "%(size)s entries). Retry after the next anchoring, usually within a minute."),
         "failed": _("Step “%(step)s” failed: %(detail)s"),
-        "time_zone": _("Beijing time"),
+        "time_with_zone": _("%(time)s (Beijing time)"),
         "fingerprint": _("Key fingerprint (SHA-256 of the public key)"),
         "tofu_first": _("This is the first ledger key this browser has seen; it will warn you if the key changes. "
                         "Compare the fingerprint with the one the Ministry of Civil Affairs publishes."),

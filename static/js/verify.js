@@ -36,7 +36,7 @@
     not_anchored: "Entry #%(seq)s is recorded, but no signed checkpoint covers it yet (the latest covers " +
       "%(size)s entries). Retry after the next anchoring, usually within a minute.",
     failed: "Step “%(step)s” failed: %(detail)s",
-    time_zone: "Beijing time",
+    time_with_zone: "%(time)s (Beijing time)",
     fingerprint: "Key fingerprint (SHA-256 of the public key)",
     tofu_first: "This is the first ledger key this browser has seen; it will warn you if the key changes.",
     tofu_same: "Same ledger key as this browser first saw.",
@@ -361,7 +361,7 @@
       }
       const time = result.signedAt && formatTime(result.signedAt);
       const params = {seq, size: cp.size, key: `${signer.name}+${signer.keyIdHex}`,
-        time: time ? `${time} (${t.time_zone})` : ""};
+        time: time ? fmt(t.time_with_zone, {time}) : ""};
       result.ok = true;
       result.status = "verified";
       result.message = fmt(time ? t.verified : t.verified_no_time, params);
