@@ -5,9 +5,11 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
+from django.utils.translation import gettext, override
 
 from ledger.models import Entry
 from organizations.models import Organization
+from organizations.normalize import has_cjk
 from tests.factories import charity_code, make_staff, register_org
 
 pytestmark = pytest.mark.django_db
@@ -84,14 +86,19 @@ def test_form_errors_are_in_chinese_and_name_the_field():
         "region_code": "999999"})
     assert response.status_code == 400
     form = response.context["form"]
-    assert "name" in form.errors and "该字段是必填项。" in form.errors["name"]
+    assert "name" in form.errors and has_cjk(form.errors["name"][0])
     response = client.post("/staff/organizations/new/", {
         "uscc": "53440300MJ00000011", "name": "错误代码基金会", "org_type": "foundation",
         "registration_authority": "x", "region_code": "999999"})
     form = response.context["form"]
     assert "uscc" in form.errors and "region_code" in form.errors
     html = response.content.decode()
-    assert "统一社会信用代码" in html and "不是有效的统一社会信用代码" in html and "行政区划代码" in html
+    with override("zh-hans"):
+        uscc_error = gettext("Not a valid unified social credit code (18 characters with a correct check character).")
+        region_error = gettext("Not a known administrative division code (GB/T 2260, 6 digits).")
+    assert has_cjk(uscc_error) and has_cjk(region_error)
+    assert form.errors["uscc"] == [uscc_error] and form.errors["region_code"] == [region_error]
+    assert "统一社会信用代码" in html and uscc_error in html and region_error in html
     assert Entry.objects.count() == before
 
 
