@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("ledger.urls")),
     path("", include("organizations.urls")),
     path("", include("portal.urls")),
+    path("", include("donations.urls")),  # before fundraising: its platform API ends in a catch-all 404
     path("", include("fundraising.urls")),
     path("", include("sanctions.urls")),
 ]
