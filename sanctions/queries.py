@@ -70,7 +70,7 @@ def history(decision):
 
 
 def search(q="", list_kind="", subject_type="", state="", day=None):
-    """Public list search. `q` matches name, credit/platform code, decision number or id, or an ID number by hash."""
+    """List search. `q` matches name, credit/platform code, decision number or id, or an ID number by hash."""
     qs = Decision.objects.all()
     if list_kind:
         qs = qs.filter(list_kind=list_kind)
@@ -84,6 +84,10 @@ def search(q="", list_kind="", subject_type="", state="", day=None):
     if q:
         qs = qs.filter(match(q))
     return qs.order_by("-effective_on", "-id")
+
+
+def looks_like_id_number(q):
+    return identity.is_valid_id(identity.normalise_id(q))
 
 
 def match(q):

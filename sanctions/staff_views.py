@@ -23,9 +23,10 @@ def actor_of(request):
 
 
 @officer_only
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def dashboard(request):
-    form = SearchForm(request.GET or None)
+    # POST, so that an ID number never appears in a web address (logs, history, the language switch's "next").
+    form = SearchForm(request.POST or None)
     results, shown_query = None, ""
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"]

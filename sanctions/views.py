@@ -3,10 +3,11 @@
 import re
 from datetime import date
 
+from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -37,6 +38,10 @@ def _filters(request):
     if len(q) > 100 or "\x00" in q:
         errors["q"] = _("Search: at most 100 characters.")
         q = ""
+    elif queries.looks_like_id_number(q):
+        # A web address ends up in logs and history: ID numbers are searched only by credit officers, by POST.
+        errors["q"] = _("Search: ID numbers are not searched here; persons are shown with masked ID numbers.")
+        q = ""
     values.update(list=list_kind, type=subject_type, state=state, q=q)
     return values, errors
 
@@ -52,6 +57,10 @@ def _page(request, qs):
 @require_GET
 def index(request):
     values, errors = _filters(request)
+    if errors.get("q") and queries.looks_like_id_number(request.GET.get("q", "")):
+        # Answer at an address without the number, so it is not echoed back into the page.
+        messages.warning(request, errors["q"])
+        return redirect("sanctions:index")
     try:
         qs = queries.search(values["q"], values["list"], values["type"], STATES[values["state"]])
     except ImproperlyConfigured:
