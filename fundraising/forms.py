@@ -37,6 +37,12 @@ class ApplicationForm(forms.ModelForm):
             "contact_phone": _("For staff only; never published."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional on the model (platforms designated before the portal have none), required for an application.
+        for name in ("contact_name", "contact_phone"):
+            self.fields[name].required = True
+
 
 class ReasonForm(forms.Form):
     reason = reason_field()

@@ -44,8 +44,8 @@ class Platform(models.Model):
     operator_uscc = models.CharField(_("operating company's credit code"), max_length=18)
     site_url = models.URLField(_("site URL"), max_length=200)
     # Contact person: for staff only, never in the ledger or on public pages.
-    contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = models.CharField(_("contact phone"), max_length=30)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     commitments = models.TextField(_("commitments"), max_length=4000)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.APPLIED)

@@ -294,3 +294,27 @@ def reinstate(user, platform, reason):
                                          reason=reason, recorded_by=user)
         _append("platform.reinstated", platform, user, reason=reason)
     return platform
+
+
+def import_designated(*, code, name, operator_name, operator_uscc, site_url, commitments, applied_on, batch,
+                      designated_on, reason, contact_name="", contact_phone="", contact_email=""):
+    """Bring a platform designated before this portal existed into it (actor `system`).
+
+    Its review happened outside the portal, so the ledger says so: the kind is
+    `platform.imported`, not `platform.designated`, and staff cannot reach
+    this path (management commands and demo data only).
+    """
+    operator_uscc = operator_uscc.strip().upper()
+    if not uscc.is_valid(operator_uscc):
+        raise RuleError(_("Not a valid unified social credit code (18 characters with a correct check character)."),
+                        field="operator_uscc", code="invalid_uscc")
+    platform = Platform(code=code, name=name, operator_name=operator_name, operator_uscc=operator_uscc,
+                        site_url=site_url, commitments=clean_text(commitments, "commitments", max_length=4000),
+                        contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email,
+                        applied_on=applied_on, batch=batch, designated_on=designated_on, status=S.DESIGNATED,
+                        decision_reason=clean_text(reason, "reason"))
+    platform.full_clean()
+    with transaction.atomic():
+        platform.save()
+        ledger.append("platform.imported", platform.subject, "system", {**platform.public_state(), "reason": reason})
+    return platform
