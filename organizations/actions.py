@@ -67,8 +67,13 @@ def register_organizations_bulk(actor, rows, batch_size=2000):
 
 
 def _register_batch(actor, orgs):
+    codes = [o.uscc for o in orgs]
+    taken = set(Organization.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
+    if taken or len(set(codes)) < len(codes):
+        duplicate = sorted(taken)[0] if taken else next(c for c in codes if codes.count(c) > 1)
+        raise ValidationError({"uscc": _("The credit code %(code)s is registered already.") % {"code": duplicate}})
     with transaction.atomic():
-        # The unique constraint on uscc refuses duplicates; the whole batch rolls back then.
+        # The unique constraint on uscc still guards against a concurrent registration.
         bulk.insert_organizations(orgs)
         ledger.append_many([("organization.registered", o.subject, actor, o.public_state()) for o in orgs])
     return len(orgs)

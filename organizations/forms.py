@@ -54,6 +54,7 @@ class OrganizationForm(forms.ModelForm):
 
     fields_of_service = forms.MultipleChoiceField(label=_("Fields of service"), choices=FieldOfService.choices,
                                                   widget=forms.CheckboxSelectMultiple, required=False)
+    website = forms.URLField(label=_("website"), max_length=300, required=False, assume_scheme="https")
 
     class Meta:
         model = Organization

@@ -217,6 +217,7 @@ def test_batch_registration_refuses_the_whole_batch_on_a_duplicate():
                  region_code="440305"),
             dict(uscc=org.uscc, name="重复", org_type="foundation", registration_authority="x", region_code="440305")]
     before, count = last_seq(), Organization.objects.count()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError) as error:
         actions.register_organizations_bulk("system", rows)
+    assert org.uscc in error.value.error_dict["uscc"][0].message
     assert entries_after(before) == [] and Organization.objects.count() == count

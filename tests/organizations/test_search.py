@@ -117,7 +117,8 @@ def test_credit_code_full_prefix_and_middle(orgs):
 
 @pytest.mark.parametrize("q, name", [("%", "广州100%公益基金会"), ("100%", "广州100%公益基金会"),
                                      ("_", "深圳a_b互助协会"), ("a_b", "深圳a_b互助协会"),
-                                     ('"', "引号\"测试'基金会"), ("测试'基", "引号\"测试'基金会"), ("😀", "😀表情慈善服务中心")])
+                                     ('"', "引号\"测试'基金会"), ("测试'基", "引号\"测试'基金会"),
+                                     ("😀", "😀表情慈善服务中心")])
 def test_wildcards_quotes_and_emoji_are_plain_text(orgs, q, name):
     assert found(q) == [o.uscc for o in orgs if o.name == name]
 
