@@ -27,12 +27,11 @@ def organization_list(request):
     if request.GET and not form.is_valid():
         return render(request, "organizations/list.html", context, status=400)
     params = form.cleaned_data if request.GET else {}
-    queryset = search.search(params)
-    count = search.capped_count(queryset)
+    count = search.capped_count(search.filtered(params))
     pages = max(1, math.ceil(min(count, search.COUNT_CAP) / PER_PAGE))
     page = _page_number(request.GET.get("page"), pages)
     offset = (page - 1) * PER_PAGE
-    results = list(queryset.prefetch_related("service_fields")[offset: offset + PER_PAGE])
+    results = search.page(params, offset, PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     context.update(results=results, count=min(count, search.COUNT_CAP), more=count > search.COUNT_CAP,

@@ -170,3 +170,13 @@ def test_index_follows_updates(orgs):
     assert org.uscc in found("改名基金")
     assert org.uscc not in found("希望工程基金会")
     assert found(charity_code()) == []
+
+
+@pytest.mark.parametrize("q", ["希望", "基金会", "希", "", "5", "hope"])
+@pytest.mark.parametrize("sort", search.SORTS)
+def test_pages_are_slices_of_the_full_order(orgs, q, sort):
+    params = {"q": q, "sort": sort}
+    full = found(q, sort)
+    for offset, limit in [(0, 20), (0, 2), (1, 3), (2, 2), (4, 5), (len(full) - 1, 5), (len(full) + 3, 5)]:
+        page = [o.uscc for o in search.page(params, max(offset, 0), limit)]
+        assert page == full[max(offset, 0): max(offset, 0) + limit], (offset, limit)
