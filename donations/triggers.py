@@ -12,13 +12,22 @@ PG_FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION donations_add_funds(rows jsonb) RETURNS void AS $$
 BEGIN
     -- rows: [{campaign_id, platform_id, day, raised, refunded, disbursed, donations}], any order.
-    INSERT INTO donations_campaignfund AS f (campaign_id, raised_fen, refunded_fen, disbursed_fen, donations)
-    SELECT (r->>'campaign_id')::bigint, sum((r->>'raised')::bigint), sum((r->>'refunded')::bigint),
-           sum((r->>'disbursed')::bigint), sum((r->>'donations')::bigint)
-    FROM jsonb_array_elements(rows) r GROUP BY 1 ORDER BY 1
-    ON CONFLICT (campaign_id) DO UPDATE SET raised_fen = f.raised_fen + excluded.raised_fen,
-        refunded_fen = f.refunded_fen + excluded.refunded_fen, disbursed_fen = f.disbursed_fen + excluded.disbursed_fen,
-        donations = f.donations + excluded.donations;
+    -- The campaign row is created empty first and then added to: a CHECK constraint is tested on the row an
+    -- INSERT proposes, before ON CONFLICT could turn it into an update.
+    INSERT INTO donations_campaignfund (campaign_id, raised_fen, refunded_fen, disbursed_fen, donations)
+    SELECT DISTINCT (r->>'campaign_id')::bigint, 0, 0, 0, 0 FROM jsonb_array_elements(rows) r ORDER BY 1
+    ON CONFLICT (campaign_id) DO NOTHING;
+    PERFORM 1 FROM donations_campaignfund
+    WHERE campaign_id IN (SELECT (r->>'campaign_id')::bigint FROM jsonb_array_elements(rows) r)
+    ORDER BY campaign_id FOR UPDATE;
+    UPDATE donations_campaignfund f
+    SET raised_fen = f.raised_fen + g.raised, refunded_fen = f.refunded_fen + g.refunded,
+        disbursed_fen = f.disbursed_fen + g.disbursed, donations = f.donations + g.donations
+    FROM (SELECT (r->>'campaign_id')::bigint AS campaign_id, sum((r->>'raised')::bigint) AS raised,
+                 sum((r->>'refunded')::bigint) AS refunded, sum((r->>'disbursed')::bigint) AS disbursed,
+                 sum((r->>'donations')::bigint) AS donations
+          FROM jsonb_array_elements(rows) r GROUP BY 1) g
+    WHERE f.campaign_id = g.campaign_id;
     INSERT INTO donations_platformfund AS f (campaign_id, platform_id, raised_fen, refunded_fen, disbursed_fen,
                                             donations)
     SELECT (r->>'campaign_id')::bigint, (r->>'platform_id')::bigint, sum((r->>'raised')::bigint),
@@ -104,9 +113,11 @@ def _sqlite_add(campaign, platform, day, raised="0", refunded="0", disbursed="0"
     sums = (f"raised_fen = raised_fen + {raised}, refunded_fen = refunded_fen + {refunded}, "
             f"disbursed_fen = disbursed_fen + {disbursed}")
     return (
+        # Created empty, then added to: CHECK is tested on the row an INSERT proposes, before ON CONFLICT.
         f"INSERT INTO donations_campaignfund (campaign_id, raised_fen, refunded_fen, disbursed_fen, donations) "
-        f"VALUES ({campaign}, {raised}, {refunded}, {disbursed}, {donations}) "
-        f"ON CONFLICT (campaign_id) DO UPDATE SET {sums}, donations = donations + {donations}; "
+        f"VALUES ({campaign}, 0, 0, 0, 0) ON CONFLICT (campaign_id) DO NOTHING; "
+        f"UPDATE donations_campaignfund SET {sums}, donations = donations + {donations} "
+        f"WHERE campaign_id = {campaign}; "
         f"INSERT INTO donations_platformfund (campaign_id, platform_id, raised_fen, refunded_fen, disbursed_fen, "
         f"donations) VALUES ({campaign}, {platform}, {raised}, {refunded}, {disbursed}, {donations}) "
         f"ON CONFLICT (campaign_id, platform_id) DO UPDATE SET {sums}, donations = donations + {donations}; "
