@@ -34,6 +34,8 @@ def test_verify_entry_then_catch_tampering_then_english(live_portal, page):
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_role("heading", level=1)).to_have_text("慈善中国")
     expect(page.get_by_role("heading", name="最新签名检查点")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="跳到主要内容")).to_be_focused()
 
     page.locator("a.history-kind").first.click()
     expect(page).to_have_url(re.compile(r"/ledger/entries/\d+/$"))
