@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CODE_RE = r"[a-z][a-z0-9-]{1,30}[a-z0-9]"
 validate_code = RegexValidator(
@@ -230,10 +231,10 @@ class KeyUse(models.Model):
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
-        FILED = "filed", _("Filed")
-        ACTIVE = "active", _("Active")
-        CLOSED = "closed", _("Closed")
-        TERMINATED = "terminated", _("Terminated")
+        FILED = "filed", pgettext_lazy("campaign status", "Filed")
+        ACTIVE = "active", pgettext_lazy("campaign status", "Active")
+        CLOSED = "closed", pgettext_lazy("campaign status", "Closed")
+        TERMINATED = "terminated", pgettext_lazy("campaign status", "Terminated")
 
     class Review(models.TextChoices):
         PENDING = "pending", _("Awaiting review")

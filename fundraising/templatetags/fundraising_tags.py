@@ -2,9 +2,12 @@
 
 - `{{ amount_fen|yuan }}`: fen as yuan with thousands separators, e.g. 1,234.56.
 - `{{ platform.status|status_badge }}`: the .badge class for a status.
+- `{{ code|region_name }}`: 北京市 东城区 for a GB/T 2260 code.
 """
 
 from django import template
+
+from organizations import regions
 
 register = template.Library()
 
@@ -30,3 +33,8 @@ def yuan(fen):
 @register.filter
 def status_badge(status):
     return BADGES.get(status, "")
+
+
+@register.filter
+def region_name(code):
+    return regions.full_name(code) or code
