@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 # since later apps build on earlier ones (campaigns need charities, ...).
 # A module may also define add_arguments(parser) for options of its own
 # (organizations.demo adds --organizations N).
-DEMO_MODULES = ["organizations.demo", "fundraising.demo", "sanctions.demo"]
+DEMO_MODULES = ["organizations.demo", "fundraising.demo", "donations.demo", "sanctions.demo"]
 
 
 class Command(BaseCommand):
