@@ -8,8 +8,9 @@ reads the tail, builds the leaf and hashes it in SQL.
 """
 
 import hashlib
-import io
+import itertools
 import re
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -90,23 +91,43 @@ def _tail(cursor):
     return (row[0] + 1, row[1]) if row else (0, ZERO_HASH)
 
 
-_PG_APPEND = """
+# The single append on PostgreSQL, prepared once per connection: planning an
+# INSERT into a table with six indexes costs about as much as executing it,
+# and it would otherwise happen while the head lock is held.
+_PG_PREPARE = f"""
+PREPARE ledger_append (text, text, text, text, text) AS
 WITH tail AS (
     SELECT COALESCE((SELECT seq FROM ledger_entry ORDER BY seq DESC LIMIT 1) + 1, 0) AS seq,
            COALESCE((SELECT entry_hash FROM ledger_entry ORDER BY seq DESC LIMIT 1), repeat('0', 64)) AS prev,
            clock_timestamp() AS ts
 ), new AS (
     SELECT seq, prev, ts,
-           %(head)s || prev || %(sep)s || seq::text || %(middle)s
-           || to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || %(tail)s AS leaf
+           $1 || prev || '{SEQ_SEP}' || seq::text || $2
+           || to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '{TAIL}' AS leaf
     FROM tail
 )
 INSERT INTO ledger_entry (seq, prev, entry_hash, leaf, kind, subject, actor, time)
 SELECT seq, prev, encode(sha256(decode('00', 'hex') || convert_to(leaf, 'UTF8')), 'hex'),
-       leaf, %(kind)s, %(subject)s, %(actor)s, ts
+       leaf, $3, $4, $5, ts
 FROM new
 RETURNING seq, entry_hash, leaf
 """
+# Lock and insert travel in one message, so the lock is granted on the server
+# and the insert follows without a round trip to Python. In READ COMMITTED each
+# statement of the message takes a fresh snapshot, so the insert sees the tail
+# committed by the previous holder of the lock.
+_PG_LOCKED_APPEND = "SELECT pg_advisory_xact_lock(%s); EXECUTE ledger_append(%s, %s, %s, %s, %s)"
+_prepared = weakref.WeakSet()  # driver connections that hold ledger_append
+
+
+def _pg_append(conn, cursor, head, middle, kind, subject, actor):
+    raw = conn.connection
+    if raw not in _prepared:
+        # Prepared statements outlive a rolled-back transaction, so this runs once per connection.
+        cursor.execute(_PG_PREPARE)
+        _prepared.add(raw)
+    cursor.execute(_PG_LOCKED_APPEND, [HEAD_LOCK_KEY, head, middle, kind, subject, actor])
+    return Appended(*cursor.fetchone())
 
 
 def append(kind, subject, actor, data, using=None) -> Appended:
@@ -114,12 +135,9 @@ def append(kind, subject, actor, data, using=None) -> Appended:
     head, middle = _fragments(kind, subject, actor, data)
     _check_size(head, middle)
     conn = _connection(using)
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HEAD_LOCK_KEY])
-            cursor.execute(_PG_APPEND, {"head": head, "sep": SEQ_SEP, "middle": middle, "tail": TAIL,
-                                        "kind": kind, "subject": subject, "actor": actor})
-            return Appended(*cursor.fetchone())
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            return _pg_append(conn, cursor, head, middle, kind, subject, actor)
     return append_many([(kind, subject, actor, data)], using=using)[0]
 
 
@@ -133,38 +151,59 @@ def append_many(items, using=None) -> list[Appended]:
     if not prepared:
         return []
     conn = _connection(using)
+    out = []
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HEAD_LOCK_KEY])
         seq, prev = _tail(cursor)
         now = datetime.now(UTC)
-        time_text = format_time(now)
-        stored_time = conn.ops.adapt_datetimefield_value(now)
-        rows, out = [], []
-        for kind, subject, actor, head, middle in prepared:
-            leaf = build_leaf(head, middle, prev, seq, time_text)
-            entry_hash = hashlib.sha256(b"\x00" + leaf.encode("utf-8")).hexdigest()
-            rows.append((seq, prev, entry_hash, leaf, kind, subject, actor, stored_time))
-            out.append(Appended(seq, entry_hash, leaf))
-            seq, prev = seq + 1, entry_hash
-        if conn.vendor == "postgresql" and len(rows) > 1:
-            _copy_rows(cursor, rows)
+        rows = _chain_rows(prepared, seq, prev, format_time(now), out)
+        if conn.vendor == "postgresql" and len(prepared) > 1:
+            _copy_rows(cursor, rows, str(conn.ops.adapt_datetimefield_value(now)))
         else:
+            stored_time = conn.ops.adapt_datetimefield_value(now)
             cursor.executemany(
                 "INSERT INTO ledger_entry (seq, prev, entry_hash, leaf, kind, subject, actor, time) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows)
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", [row + (stored_time,) for row in rows])
     return out
 
 
+def _chain_rows(prepared, seq, prev, time_text, out):
+    """Yield the rows of the chained entries, appending each to `out` as it is built."""
+    sha256 = hashlib.sha256
+    for kind, subject, actor, head, middle in prepared:
+        leaf = build_leaf(head, middle, prev, seq, time_text)
+        entry_hash = sha256(b"\x00" + leaf.encode("utf-8")).hexdigest()
+        out.append(Appended(seq, entry_hash, leaf))
+        yield seq, prev, entry_hash, leaf, kind, subject, actor
+        seq, prev = seq + 1, entry_hash
+
+
 def _copy_escape(text):
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
-def _copy_rows(cursor, rows):
-    buf = io.StringIO()
-    for seq, prev, entry_hash, leaf, kind, subject, actor, now in rows:
-        buf.write(f"{seq}\t{prev}\t{entry_hash}\t{_copy_escape(leaf)}\t{kind}\t{_copy_escape(subject)}\t"
-                  f"{_copy_escape(actor)}\t{now}\n")
-    buf.seek(0)
+class _CopyStream:
+    """A file for COPY FROM STDIN that builds its lines only when the driver asks for more.
+
+    The server then parses and indexes one chunk while Python hashes the next,
+    so a batch costs about the larger of the two instead of their sum.
+    """
+
+    LINES_PER_READ = 32
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def read(self, size=-1):
+        return "".join(itertools.islice(self.lines, self.LINES_PER_READ))
+
+
+def _copy_rows(cursor, rows, stored_time):
+    lines = (f"{seq}\t{prev}\t{entry_hash}\t{_copy_escape(leaf)}\t{kind}\t{_copy_escape(subject)}\t"
+             f"{_copy_escape(actor)}\t{stored_time}\n"
+             for seq, prev, entry_hash, leaf, kind, subject, actor in rows)
     cursor.cursor.copy_expert(
-        "COPY ledger_entry (seq, prev, entry_hash, leaf, kind, subject, actor, time) FROM STDIN", buf)
+        "COPY ledger_entry (seq, prev, entry_hash, leaf, kind, subject, actor, time) FROM STDIN", _CopyStream(lines))
