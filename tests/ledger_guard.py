@@ -22,7 +22,8 @@ from django.db import connections, transaction
 DOMAIN_APPS = {"organizations", "fundraising", "donations", "sanctions"}
 TESTS_DIR = str(Path(__file__).resolve().parent)
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+"?(\w+)"?', re.IGNORECASE)
-LEDGER_WRITE = re.compile(r'\b(?:INSERT\s+INTO|COPY)\s+"?ledger_entry\b', re.IGNORECASE)
+# ledger.append on PostgreSQL inserts through the prepared statement ledger_append (ledger/chain.py).
+LEDGER_WRITE = re.compile(r'\b(?:(?:INSERT\s+INTO|COPY)\s+"?ledger_entry|EXECUTE\s+ledger_append)\b', re.IGNORECASE)
 _MACHINERY = ("/django/test/", "/django/core/management/commands/flush.py", "/pytest_django/")
 
 
