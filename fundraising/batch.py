@@ -9,6 +9,11 @@ the same way. To add a kind of record, write a `BatchSpec`:
   retry racing the original safe.
 - `item_serializer`: a DRF serializer for one item (shape and field types;
   also what the OpenAPI schema shows). It must have an `external_id` field.
+- `clean_item(raw)` (optional): a plain-Python check of one item's shape
+  returning the cleaned dict or raising `ItemRejected`. When present it is
+  used instead of the serializer: DRF spends about 250 µs on an item, which
+  is most of a 1,000-item request. Keep it in step with the serializer
+  (a test should feed both the same good and bad items).
 - `prepare(platform, items)`: bulk look-ups for the whole batch (e.g. every
   campaign named by the items, in one query) returned as a context object.
 - `build(platform, item, context)`: an unsaved row for one valid item, or
@@ -47,6 +52,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 
 import ledger
 
@@ -105,15 +111,22 @@ def _accepted(index, external_id, result):
 def _validate_shapes(items, spec):
     """Index -> (external_id, validated item, hash) for well-formed items; rejections into `results`."""
     results, valid, seen = [None] * len(items), {}, set()
+    # One serializer instance validates every item: building its fields is what costs, not using them.
+    clean = getattr(spec, "clean_item", None)
+    validator = None if clean else spec.item_serializer()
     for index, raw in enumerate(items):
         external_id = raw.get("external_id") if isinstance(raw, dict) else None
         external_id = external_id if isinstance(external_id, str) else None
         if not isinstance(raw, dict):
             results[index] = _rejected(index, None, "invalid", _("Each item must be a JSON object."))
             continue
-        serializer = spec.item_serializer(data=raw)
-        if not serializer.is_valid():
-            name, message = first_error(serializer.errors)
+        try:
+            item = clean(raw) if clean else validator.run_validation(raw)
+        except ItemRejected as exc:
+            results[index] = _rejected(index, external_id, exc.code, exc.message, exc.field)
+            continue
+        except ValidationError as exc:
+            name, message = first_error(exc.detail)
             results[index] = _rejected(index, external_id, "invalid", message, name)
             continue
         if external_id in seen:
@@ -121,7 +134,7 @@ def _validate_shapes(items, spec):
                                        _("This external_id appears earlier in the same request."), "external_id")
             continue
         seen.add(external_id)
-        valid[index] = (external_id, serializer.validated_data, payload_hash(raw))
+        valid[index] = (external_id, item, payload_hash(raw))
     return results, valid
 
 

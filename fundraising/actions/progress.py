@@ -4,12 +4,16 @@ Each accepted report appends `campaign.progress_reported` to the campaign's
 history with actor `platform/<code>`.
 """
 
+import re
+from datetime import date
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import batch
 from ..models import Campaign, ProgressReport
 from ..rules import today
+from .campaigns import MAX_TARGET_FEN
 
 REPORTABLE = (Campaign.Status.ACTIVE, Campaign.Status.CLOSED, Campaign.Status.TERMINATED)
 
@@ -21,6 +25,32 @@ class ProgressSpec:
     def __init__(self, item_serializer, filing_number=None):
         self.item_serializer = item_serializer
         self.filing_number = filing_number  # set when the URL names the campaign
+        self._urls = {}
+
+    def clean_item(self, raw):
+        """The checks of api.serializers.ProgressItemSerializer, without DRF's per-item cost.
+
+        JSON types are taken strictly: an amount must be a JSON integer, not "100".
+        """
+        item = {"external_id": _text(raw, "external_id", EXTERNAL_ID)}
+        if self.filing_number is None:
+            item["filing_number"] = _text(raw, "filing_number", FILING_NUMBER)
+        period_end = raw.get("period_end")
+        if not isinstance(period_end, str) or not ISO_DATE.fullmatch(period_end):
+            raise batch.ItemRejected("invalid", _("Enter a date as YYYY-MM-DD."), "period_end")
+        try:
+            item["period_end"] = date.fromisoformat(period_end)
+        except ValueError:
+            raise batch.ItemRejected("invalid", _("Enter a date as YYYY-MM-DD."), "period_end")
+        for name in ("raised_fen", "spent_fen"):
+            item[name] = _integer(raw.get(name), name, MAX_TARGET_FEN)
+        count = raw.get("donations_count")
+        item["donations_count"] = None if count is None else _integer(count, "donations_count", 2**31 - 1)
+        summary = raw.get("summary", "")
+        if not isinstance(summary, str) or len(summary) > 4000:
+            raise batch.ItemRejected("invalid", _("Text of at most 4,000 characters."), "summary")
+        item["summary"] = summary
+        return item
 
     def prepare(self, platform, items):
         numbers = {self.filing_number or item["filing_number"] for item in items}
@@ -52,8 +82,28 @@ class ProgressSpec:
                 {"filing_number": row.campaign.filing_number, "report": row.public_state()})
 
     def result(self, row):
-        return {"report_id": row.pk, "filing_number": row.campaign.filing_number,
-                "campaign_url": row.campaign.get_absolute_url()}
+        number = row.campaign.filing_number
+        if number not in self._urls:
+            self._urls[number] = row.campaign.get_absolute_url()
+        return {"report_id": row.pk, "filing_number": number, "campaign_url": self._urls[number]}
+
+
+EXTERNAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+FILING_NUMBER = re.compile(r"[0-9A-Z]{1,24}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _text(raw, name, pattern):
+    value = raw.get(name)
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise batch.ItemRejected("invalid", _("Required; this value does not have the expected form."), name)
+    return value
+
+
+def _integer(value, name, maximum):
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= maximum:
+        raise batch.ItemRejected("invalid", _("Enter a whole number from 0 to %(max)d.") % {"max": maximum}, name)
+    return value
 
 
 def report_progress(platform, items, item_serializer, filing_number=None):
