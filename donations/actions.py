@@ -9,6 +9,7 @@ Kinds and their `data`: docs/ledger-kinds.md, section "Donations".
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 
 import ledger
 from fundraising import batch
@@ -26,17 +27,13 @@ from .specs import (
     DisbursementSpec,
     DonationSpec,
     RefundSpec,
-    SharedSerializer,
     keyed_donor_ref,
     new_donation,
     receipt_url,
     receipts_normalized,
 )
 
-DONATION_ITEMS = SharedSerializer(DonationItemSerializer)
-REFUND_ITEMS = SharedSerializer(RefundItemSerializer)
-DISBURSEMENT_ITEMS = SharedSerializer(DisbursementItemSerializer)
-CORRECTION = SharedSerializer(CorrectionSerializer)
+CORRECTION = CorrectionSerializer()  # validation keeps no state on the instance: one serves every request
 MAX_DONOR_REF = 128
 
 
@@ -54,17 +51,17 @@ def record_donations(platform, items) -> batch.BatchOutcome:
             refs[keyed] = ref.strip()
             raw = {**raw, "donor_ref": keyed}
         prepared.append(raw)
-    return batch.process(platform, prepared, DonationSpec(DONATION_ITEMS, refs))
+    return batch.process(platform, prepared, DonationSpec(DonationItemSerializer, refs))
 
 
 def record_refunds(platform, items) -> batch.BatchOutcome:
     """Record refunds of donations `platform` reported (donation.refunded each)."""
-    return batch.process(platform, items, RefundSpec(REFUND_ITEMS))
+    return batch.process(platform, items, RefundSpec(RefundItemSerializer))
 
 
 def record_disbursements(platform, items) -> batch.BatchOutcome:
     """Record how campaigns on `platform` spent their money (disbursement.recorded each); never beyond funds."""
-    return batch.process(platform, items, DisbursementSpec(DISBURSEMENT_ITEMS))
+    return batch.process(platform, items, DisbursementSpec(DisbursementItemSerializer))
 
 
 # Corrections --------------------------------------------------------------------------
@@ -75,11 +72,12 @@ def correct_donation(platform, raw):
     Returns (result, replayed). Raises ItemRejected with the reason.
     Idempotent by the correction's own external_id, like the batches.
     """
-    validation = CORRECTION(raw)
-    if not validation.is_valid():
-        name, message = batch.first_error(validation.errors)
+    try:
+        item = CORRECTION.run_validation(raw)
+    except ValidationError as exc:
+        name, message = batch.first_error(exc.detail)
         raise ItemRejected("invalid", message, name)
-    item, digest = validation.validated_data, batch.payload_hash(raw)
+    digest = batch.payload_hash(raw)
     replay = _replay_correction(platform, item["external_id"], digest)
     if replay:
         return replay, True
