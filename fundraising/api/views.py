@@ -124,7 +124,6 @@ class CampaignProgressView(PlatformAPIView):
         responses={201: ItemResultSerializer, 200: ItemResultSerializer, 409: ErrorSerializer,
                    **errors(400, 401, 403, 404, 413, 429)}, tags=["progress"])
     def post(self, request, filing_number):
-        self.platform_campaign(filing_number)
         if not isinstance(request.data, dict):
             return Response(error_body("invalid", _("Send one JSON object.")), status=400)
         note_items(request, 1)
@@ -133,7 +132,8 @@ class CampaignProgressView(PlatformAPIView):
         if result["status"] == "accepted":
             return Response(result, status=status.HTTP_200_OK if outcome.replayed else status.HTTP_201_CREATED)
         error = result["error"]
-        code = 409 if error["code"] == "idempotency_conflict" else 400
+        # Another platform's campaign answers exactly like a missing one.
+        code = {"idempotency_conflict": 409, "campaign_not_found": 404}.get(error["code"], 400)
         return Response({"error": error}, status=code)
 
 
