@@ -17,19 +17,23 @@ How it is found differs:
   match a large share of all charities, so the first page fills quickly;
   docs/benchmarks.md has the figures.
 
-Counting stops at COUNT_CAP: the page says "more than 10,000" instead of
-walking half a million matches for a one-character query.
+Counting stops at COUNT_CAP: the page says "more than 1,000" instead of
+walking half a million matches for a one-character query. page() explains
+how a page of a broad result is read without sorting all of it.
 """
+
+from datetime import date
 
 from django.db import connection
 from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Collate, Length
+from django.db.models.functions import Collate, Left, Length, Right, StrIndex
+from django.db.models.lookups import Exact, GreaterThan
 
 from .models import Organization, ServiceField
 from .normalize import SEPARATOR, has_cjk, normalize
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 # Longer than any search key can be (200 + 300 + 18 characters and separators).
 MAX_QUERY = 520
 SORTS = ("relevance", "name", "recognized")
@@ -77,8 +81,13 @@ def search(params):
                                                normalized_query(params.get("q") or "")))
 
 
-def filtered(params):
-    """The matching charities, unordered."""
+def filtered(params, indexed=True):
+    """The matching charities, unordered.
+
+    indexed=False states the text match with strpos()/instr() instead, which
+    no index serves: for walking an ordered btree index and testing each row,
+    the plan a broad query needs (see page()).
+    """
     qs = Organization.objects.all()
     if params.get("province"):
         qs = qs.filter(province_code=params["province"])
@@ -94,41 +103,92 @@ def filtered(params):
         qs = qs.filter(tax_deductible=params["tax_deductible"])
     if params.get("field"):
         qs = qs.filter(Exists(ServiceField.objects.filter(organization=OuterRef("pk"), field=params["field"])))
-    return match(qs, params.get("q") or "")
+    q = params.get("q") or ""
+    if indexed:
+        return match(qs, q)
+    q = normalized_query(q)
+    if len(q) > MAX_QUERY:
+        return qs.none()
+    return qs.filter(_contains(q)) if q else qs
 
 
 def page(params, offset, limit):
-    """Rows offset..offset+limit of search(params), without sorting every match.
+    """Rows offset..offset+limit of search(params), in that order, without sorting every match.
 
     A broad query ("基金会", a province's code prefix) matches hundreds of
-    thousands of charities; sorting them all for one page costs a second. So
-    relevance order is read as its three tiers, each in (length, name, code)
-    order, which an index walk (org_rank_c) yields directly, or a small
-    bitmap scan and sort when the tier is small. The rows and their order are
-    exactly those of search(params).
+    thousands of charities; sorting them all for one page takes seconds.
+    Relevance order is (tier, length, name, code), so it is read tier by
+    tier, and each tier is fetched by one of two plans, chosen by its size
+    (a bounded count) rather than left to row estimates, which are poor for
+    trigram and gram matches:
+
+    - up to SMALL rows: the indexes find them (bitmap scan) and Python sorts
+      their keys (code-point order, the same as "C" collation and SQLite);
+    - more: walk the btree index that is already in the wanted order
+      (org_rank_c, org_name_c, org_recognized_desc), testing each row with
+      unindexed predicates; dense matches fill a page quickly.
     """
-    base = filtered(params)
     sort = params.get("sort") or "relevance"
     q = normalized_query(params.get("q") or "")
     if sort != "relevance" or not q:
-        return list(base.order_by(*ordering(sort, q))[offset: offset + limit])
-    key = ordering("name")
-    key = [Length("name"), *key]
+        sort = "name" if sort == "relevance" else sort
+        return _fetch(params, None, sort, offset, limit)
     s = SEPARATOR
-    exact = Q(search_text__startswith=q + s) | Q(search_text__contains=s + q + s) | Q(search_text__endswith=s + q)
-    prefix = Q(search_text__startswith=q) | Q(search_text__contains=s + q)
-    tiers = [base.filter(exact), base.filter(prefix).exclude(exact), base.exclude(prefix).exclude(exact)]
+    exact = _startswith(q + s) | _contains(s + q + s) | _endswith(s + q)
+    prefix = _startswith(q) | _contains(s + q)
     rows = []
-    for tier in tiers:
-        size = capped_count(tier, offset + limit)
+    for tier in (exact, prefix & ~exact, ~prefix & ~exact):
+        size = capped_count(filtered(params).filter(tier), max(SMALL, offset + limit))
         if offset < size:
-            rows += tier.order_by(*key)[offset: offset + limit - len(rows)]
+            rows += _fetch(params, tier, "length", offset, limit - len(rows), size)
             if len(rows) == limit:
                 break
             offset = 0
         else:
             offset -= size
     return rows
+
+
+SMALL = 2000
+_PY_KEYS = {
+    "length": lambda r: (len(r[1]), r[1], r[2]),
+    "name": lambda r: (r[1], r[2]),
+}
+
+
+def _fetch(params, condition, sort, offset, limit, size=None):
+    base = filtered(params)
+    if condition is not None:
+        base = base.filter(condition)
+    if size is None:
+        size = capped_count(base, SMALL)
+    if size <= SMALL:
+        keys = list(base.values_list("pk", "name", "uscc", "recognized_on"))
+        if sort == "recognized":
+            keys.sort(key=lambda r: r[2])
+            keys.sort(key=lambda r: (r[3] is not None, r[3] or date.min), reverse=True)
+        else:
+            keys.sort(key=_PY_KEYS[sort])
+        ids = [r[0] for r in keys[offset: offset + limit]]
+        found = Organization.objects.in_bulk(ids)
+        return [found[i] for i in ids]
+    walk = filtered(params, indexed=False)
+    if condition is not None:
+        walk = walk.filter(condition)
+    key = [Length("name"), *ordering("name")] if sort == "length" else ordering(sort)
+    return list(walk.order_by(*key)[offset: offset + limit])
+
+
+def _contains(text):
+    return Q(GreaterThan(StrIndex("search_text", Value(text)), 0))
+
+
+def _startswith(text):
+    return Q(Exact(Left("search_text", len(text)), Value(text)))
+
+
+def _endswith(text):
+    return Q(Exact(Right("search_text", len(text)), Value(text)))
 
 
 def ordering(sort, q=""):

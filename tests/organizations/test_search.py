@@ -172,9 +172,12 @@ def test_index_follows_updates(orgs):
     assert found(charity_code()) == []
 
 
-@pytest.mark.parametrize("q", ["希望", "基金会", "希", "", "5", "hope"])
+@pytest.mark.parametrize("q", ["希望", "基金会", "希", "", "5", "hope", "%"])
 @pytest.mark.parametrize("sort", search.SORTS)
-def test_pages_are_slices_of_the_full_order(orgs, q, sort):
+@pytest.mark.parametrize("small", [2000, 1])
+def test_pages_are_slices_of_the_full_order(orgs, q, sort, small, monkeypatch):
+    """Both plans of search.page(): sorting few matches, and walking the index for many (SMALL=1)."""
+    monkeypatch.setattr(search, "SMALL", small)
     params = {"q": q, "sort": sort}
     full = found(q, sort)
     for offset, limit in [(0, 20), (0, 2), (1, 3), (2, 2), (4, 5), (len(full) - 1, 5), (len(full) + 3, 5)]:
