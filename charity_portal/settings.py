@@ -230,6 +230,8 @@ REST_FRAMEWORK = {
 # Platform docking API: requests per platform (all its keys together) and the largest request body.
 PLATFORM_API_RATE = os.environ.get("PLATFORM_API_RATE", "1200/min")
 PLATFORM_API_MAX_BYTES = envint("PLATFORM_API_MAX_BYTES", 4 * 1024 * 1024)
+# Donor receipt lookups (page and .tlog-proof) per client address, counted in the cache.
+RECEIPT_LOOKUP_RATE = os.environ.get("RECEIPT_LOOKUP_RATE", "30/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Charitable China portal API",
     "DESCRIPTION": "Open data of the Charitable China portal and the platform docking API.",
