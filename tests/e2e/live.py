@@ -39,6 +39,9 @@ What a test gets (tests/e2e/conftest.py offers the fixtures `live_portal`,
     portal.vendor                "sqlite" or "postgresql"
     portal.var_dir, portal.env   the stack's VAR_DIR and environment
     portal.log_tail()            last lines of the server (and worker) logs
+    portal.register_charity(name)
+                                 register a new foundation through the registry's
+                                 action (manage.py shell); returns its ledger seq
 
 Sessions share one portal per fixture, so a test that changes data should
 restore it (or only add to it): tampering with a leaf breaks the ledger for
@@ -129,8 +132,10 @@ class LivePortal:
     def stop(self):
         for name, (proc, log) in list(self.processes.items()):
             if proc.poll() is None:
+                # Celery's warm shutdown takes seconds; nothing is left to finish here, so shut it down cold.
+                sig = signal.SIGQUIT if name == "worker" else signal.SIGTERM
                 try:
-                    os.killpg(proc.pid, signal.SIGTERM)
+                    os.killpg(proc.pid, sig)
                 except ProcessLookupError:
                     pass
                 try:
@@ -231,6 +236,20 @@ class LivePortal:
             raise
         finally:
             conn.close()
+
+    def register_charity(self, name="北京测试验证基金会", actor="staff/e2e_clerk"):
+        """A new foundation with a fresh random credit code, through the action; returns its entry's seq."""
+        code = f"""
+import secrets
+from organizations import uscc
+from organizations.actions import register_organization
+from ledger.models import Entry
+code = uscc.complete("53110000" + str(secrets.randbelow(9 * 10**8) + 10**8))
+org = register_organization({actor!r}, uscc=code, name={name!r}, org_type="foundation",
+                            registration_authority="北京市民政局", region_code="110000")
+print(Entry.objects.filter(subject=org.subject).values_list("seq", flat=True).get())
+"""
+        return int(self.shell(code).strip().splitlines()[-1])
 
     def checkpoint_size(self):
         try:

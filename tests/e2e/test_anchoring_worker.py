@@ -7,21 +7,10 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-REGISTER = """
-import secrets
-from organizations import uscc
-from organizations.actions import register_organization
-from ledger.models import Entry
-code = uscc.complete("53" + "110000" + str(secrets.randbelow(9 * 10**8) + 10**8))
-register_organization("staff/e2e_clerk", uscc=code, name="北京测试验证基金会", org_type="foundation",
-                      registration_authority="北京市民政局", region_code="110000")
-print(Entry.objects.filter(subject="organization/" + code).values_list("seq", flat=True).get())
-"""
-
 
 def test_worker_anchors_a_new_charity_and_the_browser_verifies_it(live_portal_with_worker, page):
     portal = live_portal_with_worker
-    seq = int(portal.shell(REGISTER).strip().splitlines()[-1])
+    seq = portal.register_charity()
 
     page.goto(portal.url(f"/ledger/entries/{seq}/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("慈善组织登记")

@@ -88,6 +88,21 @@ def test_changed_key_is_flagged(live_portal, page):
     expect(result.locator(".verify-warn")).to_contain_text("该公钥与本浏览器第一次看到的公钥（someone-else+00000000+AQ==）不同")
 
 
+def test_entry_newer_than_the_checkpoint_is_not_anchored_yet(live_portal, page):
+    seq = live_portal.register_charity(name="上海待锚定基金会")
+    page.goto(live_portal.url(f"/ledger/entries/{seq}/"))
+    expect(page.locator(".page-header .badge")).to_have_text("尚未锚定")
+    result = page.locator(f'output[data-verify-result-for="{seq}"]')
+    page.get_by_role("button", name=VERIFY_ZH).click()
+    expect(result.locator(".verify-headline")).to_have_text("… 尚未锚定")
+    expect(result).to_contain_text(f"第 {seq} 条记录已写入账本，但尚未被已签名的检查点覆盖")
+    expect(result).to_contain_text("请在下一次锚定后重试")
+
+    live_portal.manage("anchor_ledger")
+    page.get_by_role("button", name=VERIFY_ZH).click()
+    expect(result.locator(".verify-headline")).to_have_text("✓ 已验证")
+
+
 def test_history_page_verifies_each_entry(live_portal, page):
     subject = json.loads(json.loads(_get(live_portal, "/api/ledger/entries/0"))["leaf"])["subject"]
     page.goto(live_portal.url("/ledger/entries/0/"))
