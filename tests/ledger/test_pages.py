@@ -166,3 +166,10 @@ def test_every_page_carries_the_verifier_script_and_its_texts(client, org_entrie
         assert texts["headline_ok"] == verified
         assert "%(seq)s" in texts["verified"] and "%(size)s" in texts["verified"]
         assert set(texts["steps"]) >= {"fetch", "key", "signature", "leaf", "inclusion"}
+
+
+def test_not_found_page_is_in_the_visitors_language(client, org_entries):
+    zh = get(client, "/ledger/entries/abc/")
+    assert zh.status_code == 404 and "页面不存在" in zh.content.decode() and 'href="/ledger/"' in zh.content.decode()
+    en = get(client, "/ledger/history/organization/unknown", "en")
+    assert en.status_code == 404 and "Page not found" in en.content.decode()
