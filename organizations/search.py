@@ -22,6 +22,7 @@ walking half a million matches for a one-character query. page() explains
 how a page of a broad result is read without sorting all of it.
 """
 
+import math
 from datetime import date
 
 from django.db import connection
@@ -118,29 +119,43 @@ def page(params, offset, limit):
     A broad query ("基金会", a province's code prefix) matches hundreds of
     thousands of charities; sorting them all for one page takes seconds.
     Relevance order is (tier, length, name, code), so it is read tier by
-    tier, and each tier is fetched by one of two plans, chosen by its size
+    tier, and each part is fetched by one of two plans, chosen by its size
     (a bounded count) rather than left to row estimates, which are poor for
     trigram and gram matches:
 
-    - up to SMALL rows: the indexes find them (bitmap scan) and Python sorts
-      their keys (code-point order, the same as "C" collation and SQLite);
-    - more: walk the btree index that is already in the wanted order
+    - few rows: the indexes find them (bitmap scan) and Python sorts their
+      keys (code-point order, the same as "C" collation and SQLite);
+    - many: walk the btree index that is already in the wanted order
       (org_rank_c, org_name_c, org_recognized_desc), testing each row with
       unindexed predicates; dense matches fill a page quickly.
+
+    "Few" is about sqrt((offset + limit) x all charities): there the rows a
+    sort must fetch and the rows a walk must test are about equal.
     """
     sort = params.get("sort") or "relevance"
     q = normalized_query(params.get("q") or "")
+    few = _few(offset + limit)
     if sort != "relevance" or not q:
         sort = "name" if sort == "relevance" else sort
-        return _fetch(params, None, sort, offset, limit)
+        return _fetch(params, None, None, sort, offset, limit, capped_count(filtered(params), few), few)
     s = SEPARATOR
-    exact = _startswith(q + s) | _contains(s + q + s) | _endswith(s + q)
-    prefix = _startswith(q) | _contains(s + q)
+    # Each tier twice: as LIKE (pg_trgm can find the rows) and as strpos/left/right (for index walks).
+    exact = (Q(search_text__startswith=q + s) | Q(search_text__contains=s + q + s) | Q(search_text__endswith=s + q),
+             _startswith(q + s) | _contains(s + q + s) | _endswith(s + q))
+    prefix = (Q(search_text__startswith=q) | Q(search_text__contains=s + q), _startswith(q) | _contains(s + q))
+    tiers = [(exact[0], exact[1]), (prefix[0] & ~exact[1], prefix[1] & ~exact[1]),
+             (~prefix[1] & ~exact[1], ~prefix[1] & ~exact[1])]
+    # Counted up to `cap`: enough to place the page, and to tell few from many.
+    cap = max(few, offset + limit)
+    sizes = [capped_count(filtered(params).filter(tiers[0][0]), cap),
+             capped_count(filtered(params).filter(tiers[1][0]), cap)]
+    if offset + limit > sizes[0] + sizes[1]:  # the page reaches the third tier
+        total = capped_count(filtered(params), cap)
+        sizes.append(total - sizes[0] - sizes[1] if total <= cap else cap + 1)
     rows = []
-    for tier in (exact, prefix & ~exact, ~prefix & ~exact):
-        size = capped_count(filtered(params).filter(tier), max(SMALL, offset + limit))
+    for (found_by, tested_by), size in zip(tiers, sizes):
         if offset < size:
-            rows += _fetch(params, tier, "length", offset, limit - len(rows), size)
+            rows += _fetch(params, found_by, tested_by, "length", offset, limit - len(rows), size, few)
             if len(rows) == limit:
                 break
             offset = 0
@@ -149,20 +164,30 @@ def page(params, offset, limit):
     return rows
 
 
-SMALL = 2000
+SMALL = 500
 _PY_KEYS = {
     "length": lambda r: (len(r[1]), r[1], r[2]),
     "name": lambda r: (r[1], r[2]),
 }
 
 
-def _fetch(params, condition, sort, offset, limit, size=None):
-    base = filtered(params)
-    if condition is not None:
-        base = base.filter(condition)
-    if size is None:
-        size = capped_count(base, SMALL)
-    if size <= SMALL:
+def _few(rows_needed):
+    return max(SMALL, math.isqrt(rows_needed * max(1, _table_size())))
+
+
+def _table_size():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'organizations_organization'::regclass")
+            return cursor.fetchone()[0]
+    return Organization.objects.count()
+
+
+def _fetch(params, found_by, tested_by, sort, offset, limit, size, few):
+    if size <= few:
+        base = filtered(params)
+        if found_by is not None:
+            base = base.filter(found_by)
         keys = list(base.values_list("pk", "name", "uscc", "recognized_on"))
         if sort == "recognized":
             keys.sort(key=lambda r: r[2])
@@ -173,8 +198,8 @@ def _fetch(params, condition, sort, offset, limit, size=None):
         found = Organization.objects.in_bulk(ids)
         return [found[i] for i in ids]
     walk = filtered(params, indexed=False)
-    if condition is not None:
-        walk = walk.filter(condition)
+    if tested_by is not None:
+        walk = walk.filter(tested_by)
     key = [Length("name"), *ordering("name")] if sort == "length" else ordering(sort)
     return list(walk.order_by(*key)[offset: offset + limit])
 
