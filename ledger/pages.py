@@ -14,6 +14,7 @@ import json
 import re
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from .proofs import latest_checkpoint
 NUMBER = re.compile(r"0|[1-9][0-9]{0,17}")
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,11}")
 PER_PAGE = 25
+HISTORY_PER_PAGE = 100
 
 # Human names of entry kinds; a kind not listed is shown as it is.
 KIND_LABELS = {
@@ -188,13 +190,18 @@ def _valid_subject(subject):
 def history_page(request, subject):
     if not _valid_subject(subject):
         raise Http404(_("That is not the id of a public record."))
-    entries = list(ledger_history(subject))
-    if not entries:
+    paginator = Paginator(ledger_history(subject), HISTORY_PER_PAGE)
+    if paginator.count == 0:
         raise Http404(_("The ledger has no entries about that record."))
+    page_text = request.GET.get("page", "1")
+    if not PAGE_NUMBER.fullmatch(page_text) or int(page_text) > paginator.num_pages:
+        raise Http404(_("There is no such page of the ledger."))
+    page = paginator.page(int(page_text))
     return render(request, "ledger/history.html", {
         "subject": subject,
-        "subject_type": subject.split("/", 1)[0],
-        "entries": entries,
+        "entries": page.object_list,
+        "page": page,
+        "total": paginator.count,
     })
 
 

@@ -173,3 +173,17 @@ def test_not_found_page_is_in_the_visitors_language(client, org_entries):
     assert zh.status_code == 404 and "页面不存在" in zh.content.decode() and 'href="/ledger/"' in zh.content.decode()
     en = get(client, "/ledger/history/organization/unknown", "en")
     assert en.status_code == 404 and "Page not found" in en.content.decode()
+
+
+def test_long_history_is_paginated(client):
+    from ledger.pages import HISTORY_PER_PAGE
+
+    subject = "campaign/C2026-0001"
+    append_entries(HISTORY_PER_PAGE + 5, kind="campaign.progress_reported", subject=subject)
+    first = get(client, f"/ledger/history/{subject}").content.decode()
+    assert first.count('class="btn verify-btn"') == HISTORY_PER_PAGE and "第 1 页，共 2 页" in first
+    assert f"账本中关于该对象的 {HISTORY_PER_PAGE + 5} 条记录" in first
+    second = get(client, f"/ledger/history/{subject}?page=2").content.decode()
+    assert second.count('class="btn verify-btn"') == 5 and "募捐活动进展公开" in second
+    assert get(client, f"/ledger/history/{subject}?page=3").status_code == 404
+    assert get(client, f"/ledger/history/{subject}?page=x").status_code == 404
