@@ -183,3 +183,18 @@ def test_the_platform_reads_its_own_donation_by_order_id(world, client):
     assert body["receipt_no"] == receipt_no and body["amount_fen"] == 12_34 and "code_hash" not in body
     _, plain = issue_key(world["other"])
     assert PlatformClient(client, plain).get("donations/ord-x1/").status_code == 404
+
+
+def test_a_receipt_number_collision_rolls_the_batch_back_and_retries_it(world, monkeypatch):
+    number = world["campaign"].filing_number
+    taken = post(world, [donation_item(number)])["results"][0]["result"]["receipt_no"]
+    entries = Entry.objects.count()
+    issued = iter([taken])  # the first number drawn collides with an existing receipt
+    original = receipts.new_receipt_no
+    monkeypatch.setattr(receipts, "new_receipt_no", lambda: next(issued, None) or original())
+    body = post(world, [donation_item(number), donation_item(number)])
+    assert body["accepted"] == 2
+    numbers = [r["result"]["receipt_no"] for r in body["results"]]
+    assert taken not in numbers and len(set(numbers)) == 2
+    assert Donation.objects.count() == 3 and Entry.objects.count() == entries + 2
+    assert CampaignFund.objects.get(campaign=world["campaign"]).donations == 3
