@@ -10,6 +10,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
@@ -32,8 +33,15 @@ def keyed_donor_ref(ref: str) -> str:
     kept beside it, a plain hash could be reversed by trying every number.
     Keyed by the server secret, it cannot, and equal identifiers still match.
     """
-    key = hmac.new(settings.SECRET_KEY.encode(), b"donations.donor-ref", hashlib.sha256).digest()
-    return hmac.new(key, ref.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(_donor_ref_key(settings.SECRET_KEY), ref.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@functools.cache
+def _donor_ref_key(secret):
+    return hmac.new(secret.encode(), b"donations.donor-ref", hashlib.sha256).digest()
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")  # the day a donation counts for in the campaign's daily sums
 
 
 @functools.cache
@@ -98,7 +106,7 @@ def new_donation(platform, campaign, amount_fen, donated_at, channel, anonymous,
     receipt_no, code, code_hash, commitment = receipts.issue(donor_ref)
     row = Donation(receipt_no=receipt_no, code_hash=code_hash, campaign=campaign,
                    organization=campaign.organization, platform=platform, amount_fen=amount_fen,
-                   donated_at=donated_at, donated_on=timezone.localdate(donated_at), channel=channel,
+                   donated_at=donated_at, donated_on=donated_at.astimezone(BEIJING).date(), channel=channel,
                    anonymous=anonymous, donor_commitment=commitment, recorded_at=now)
     row.verification_code = code
     return row
