@@ -7,10 +7,10 @@ hashes for level 0, stored tile roots above. So any complete-subtree hash
 costs one read of one tile, and a root or proof O(log n) reads.
 """
 
-from collections import defaultdict
+from django.db import connections
 
 from . import merkle
-from .models import Entry, Tile
+from .models import Tile
 from .note import TILE_HEIGHT, TILE_WIDTH
 
 
@@ -21,12 +21,24 @@ def tile_width_at(level: int, index: int, size: int) -> int:
 
 
 class TileStore:
-    """Answers merkle's `read(nodes)` from the database."""
+    """Answers merkle's `read(nodes)` from the database.
+
+    A proof is latency-bound (a public endpoint), so the reader uses plain SQL
+    rather than the ORM (building a query cost more than running it), and
+    remembers every node it has computed: a root and a proof for the same size
+    share their right edge.
+    """
 
     def __init__(self, using="default"):
         self.using = using
         self._cache = {}
         self._not_stored = set()  # tiles known to be partial: read from their sources
+        self._nodes = {}  # (tree level, index) -> hash of that complete subtree
+
+    def _rows(self, sql, params):
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def tile_hashes(self, level: int, index: int, width: int) -> list[bytes]:
         """The first `width` hashes of tile (level, index), from a full tile or its sources."""
@@ -34,13 +46,11 @@ class TileStore:
         cached = self._cache.get(key)
         if cached is not None and len(cached) >= width:
             return cached[:width]
-        row = None
+        rows = []
         if key not in self._not_stored:
-            row = (Tile.objects.using(self.using).filter(level=level, index=index)
-                   .values_list("hashes", flat=True).first())
-        if row is not None:
-            data = bytes(row)
-            hashes = [data[i:i + 32] for i in range(0, len(data), 32)]
+            rows = self._rows('SELECT hashes FROM ledger_tile WHERE level = %s AND "index" = %s', [level, index])
+        if rows:
+            hashes = _split(rows[0][0])
         else:
             hashes = self._partial(level, index)
         if len(hashes) < width:
@@ -52,48 +62,48 @@ class TileStore:
         # Everything the tile holds so far, so later reads of it hit the cache.
         start = index * TILE_WIDTH
         if level == 0:
-            rows = (Entry.objects.using(self.using).filter(seq__gte=start, seq__lt=start + TILE_WIDTH)
-                    .order_by("seq").values_list("entry_hash", flat=True))
-            return [bytes.fromhex(h) for h in rows]
-        rows = (Tile.objects.using(self.using).filter(level=level - 1, index__gte=start, index__lt=start + TILE_WIDTH)
-                .order_by("index").values_list("root", flat=True))
-        return [bytes(r) for r in rows]
+            rows = self._rows("SELECT entry_hash FROM ledger_entry WHERE seq >= %s AND seq < %s ORDER BY seq",
+                              [start, start + TILE_WIDTH])
+            return [bytes.fromhex(h) for h, in rows]
+        rows = self._rows('SELECT root FROM ledger_tile WHERE level = %s AND "index" >= %s AND "index" < %s '
+                          'ORDER BY "index"', [level - 1, start, start + TILE_WIDTH])
+        return [bytes(r) for r, in rows]
 
     def prefetch(self, tiles):
         """Load several full tiles in one query (tiles: iterable of (level, index))."""
-        wanted = [t for t in set(tiles) if t not in self._cache and t not in self._not_stored]
+        wanted = sorted(t for t in set(tiles) if t not in self._cache and t not in self._not_stored)
         if not wanted:
             return
         self._not_stored.update(wanted)  # until found below
-        by_level = defaultdict(list)
-        for level, index in wanted:
-            by_level[level].append(index)
-        from django.db.models import Q
-
-        q = Q()
-        for level, indexes in by_level.items():
-            q |= Q(level=level, index__in=indexes)
-        for level, index, data in Tile.objects.using(self.using).filter(q).values_list("level", "index", "hashes"):
-            data = bytes(data)
-            self._cache[(level, index)] = [data[i:i + 32] for i in range(0, len(data), 32)]
+        where = " OR ".join(['(level = %s AND "index" = %s)'] * len(wanted))
+        params = [x for t in wanted for x in t]
+        for level, index, data in self._rows(f'SELECT level, "index", hashes FROM ledger_tile WHERE {where}', params):
+            self._cache[(level, index)] = _split(data)
             self._not_stored.discard((level, index))
 
     def read(self, nodes):
         """Hashes of complete subtrees (level, index), in order."""
+        known = self._nodes
         plan = []
         for level, index in nodes:
+            if (level, index) in known:
+                continue
             tile_level, h = divmod(level, TILE_HEIGHT)
             start = index << h
-            plan.append((tile_level, start >> TILE_HEIGHT, start & (TILE_WIDTH - 1), 1 << h))
-        self.prefetch((t, n) for t, n, _, _ in plan)
-        out = []
-        for tile_level, tile_index, offset, count in plan:
+            plan.append((level, index, tile_level, start >> TILE_HEIGHT, start & (TILE_WIDTH - 1), 1 << h))
+        self.prefetch((t, n) for _, _, t, n, _, _ in plan)
+        for level, index, tile_level, tile_index, offset, count in plan:
             hashes = self.tile_hashes(tile_level, tile_index, offset + count)
-            out.append(hashes[offset] if count == 1 else merkle.subtree_hash(hashes[offset:offset + count]))
-        return out
+            known[(level, index)] = hashes[offset] if count == 1 else merkle.subtree_hash(hashes[offset:offset + count])
+        return [known[node] for node in nodes]
 
     def root(self, size):
         return merkle.tree_root(size, self.read)
+
+
+def _split(data):
+    data = bytes(data)
+    return [data[i:i + 32] for i in range(0, len(data), 32)]
 
 
 def full_tile_counts(using="default"):
