@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from fundraising.api.auth import note_items
 from fundraising.api.errors import error_body
-from fundraising.api.serializers import BatchResultSerializer, ErrorSerializer
+from fundraising.api.serializers import ErrorSerializer, ItemErrorSerializer
 from fundraising.api.views import PlatformAPIView, errors
 from fundraising.batch import MAX_BATCH_ITEMS, BatchTooLarge, ItemRejected
 
@@ -25,6 +25,46 @@ from .serializers import (
     RefundBatchSerializer,
 )
 
+class DonationResultSerializer(serializers.Serializer):
+    receipt_no = serializers.CharField()
+    verification_code = serializers.CharField(allow_null=True, help_text="Only in the answer that accepted it.")
+    donor_commitment = serializers.CharField()
+    receipt_url = serializers.CharField()
+
+
+class RefundResultSerializer(serializers.Serializer):
+    refund_id = serializers.IntegerField()
+    receipt_no = serializers.CharField()
+    receipt_url = serializers.CharField()
+
+
+class CorrectionResultSerializer(serializers.Serializer):
+    correction_id = serializers.IntegerField()
+    receipt_no = serializers.CharField()
+    receipt_url = serializers.CharField()
+
+
+class DisbursementResultSerializer(serializers.Serializer):
+    disbursement_id = serializers.IntegerField()
+    filing_number = serializers.CharField()
+    campaign_url = serializers.CharField()
+
+
+def batch_result(prefix, result_serializer):
+    """The per-item answer of a batch, typed with its own result (one OpenAPI component per kind)."""
+    item = type(f"{prefix}ItemResultSerializer", (serializers.Serializer,), {
+        "index": serializers.IntegerField(), "external_id": serializers.CharField(allow_null=True),
+        "status": serializers.ChoiceField(choices=["accepted", "rejected"]),
+        "result": result_serializer(required=False), "error": ItemErrorSerializer(required=False)})
+    return type(f"{prefix}BatchResultSerializer", (serializers.Serializer,), {
+        "accepted": serializers.IntegerField(), "rejected": serializers.IntegerField(),
+        "replayed": serializers.IntegerField(help_text="Accepted earlier; answered again, nothing written."),
+        "results": item(many=True)})
+
+
+DonationBatchResult = batch_result("Donation", DonationResultSerializer)
+RefundBatchResult = batch_result("Refund", RefundResultSerializer)
+DisbursementBatchResult = batch_result("Disbursement", DisbursementResultSerializer)
 FILING = "53100000500019111X26001"
 DONATION_EXAMPLES = [
     OpenApiExample("Two donations", request_only=True, value={"items": [
@@ -68,7 +108,7 @@ class DonationBatchView(PlatformAPIView):
             "charity_deregistered, charity_sanctioned, donated_in_future, donated_before_start, invalid, "
             "duplicate_in_batch, idempotency_conflict. A suspended or revoked platform is refused (403)."),
         request=DonationBatchSerializer, examples=DONATION_EXAMPLES,
-        responses={200: BatchResultSerializer, **errors(400, 401, 403, 413, 429)}, tags=["donations"])
+        responses={200: DonationBatchResult, **errors(400, 401, 403, 413, 429)}, tags=["donations"])
     def post(self, request):
         return _batch(request, actions.record_donations)
 
@@ -98,7 +138,7 @@ class RefundBatchView(PlatformAPIView):
                      "Reasons: donation_not_found, refund_exceeds_donation, refund_exceeds_funds (the campaign "
                      "has disbursed the money), invalid_date, personal_data."),
         request=RefundBatchSerializer,
-        responses={200: BatchResultSerializer, **errors(400, 401, 403, 413, 429)}, tags=["donations"])
+        responses={200: RefundBatchResult, **errors(400, 401, 403, 413, 429)}, tags=["donations"])
     def post(self, request):
         return _batch(request, actions.record_refunds)
 
@@ -110,7 +150,7 @@ class CorrectionView(PlatformAPIView):
                      "the reason; nothing is edited in the ledger. Idempotent by external_id (200 on replay, 409 "
                      "for the same id with different content)."),
         request=CorrectionSerializer,
-        responses={201: serializers.DictField(), 200: serializers.DictField(), 409: ErrorSerializer,
+        responses={201: CorrectionResultSerializer, 200: CorrectionResultSerializer, 409: ErrorSerializer,
                    **errors(400, 401, 403, 404, 413, 429)}, tags=["donations"])
     def post(self, request):
         if not isinstance(request.data, dict):
@@ -131,7 +171,7 @@ class DisbursementBatchView(PlatformAPIView):
                      "refused (overspending). Recipients are organisations or projects by name; individuals only "
                      "as a count and at most a masked label."),
         request=DisbursementBatchSerializer,
-        responses={200: BatchResultSerializer, **errors(400, 401, 403, 413, 429)}, tags=["disbursements"])
+        responses={200: DisbursementBatchResult, **errors(400, 401, 403, 413, 429)}, tags=["disbursements"])
     def post(self, request):
         return _batch(request, actions.record_disbursements)
 
