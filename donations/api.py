@@ -25,6 +25,7 @@ from .serializers import (
     RefundBatchSerializer,
 )
 
+
 class DonationResultSerializer(serializers.Serializer):
     receipt_no = serializers.CharField()
     verification_code = serializers.CharField(allow_null=True, help_text="Only in the answer that accepted it.")
