@@ -28,7 +28,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Collate, Left, Length, Right, StrIndex
+from django.db.models.functions import Collate, Left, Right, StrIndex
 from django.db.models.lookups import Exact, GreaterThan
 
 from .models import Organization, ServiceField
@@ -118,16 +118,18 @@ def page(params, offset, limit):
 
     A broad query ("基金会", a province's code prefix) matches hundreds of
     thousands of charities; sorting them all for one page takes seconds.
-    Relevance order is (tier, length, name, code), so it is read tier by
-    tier, and each part is fetched by one of two plans, chosen by its size
-    (a bounded count) rather than left to row estimates, which are poor for
-    trigram and gram matches:
+    Relevance order is (tier, name, code), so it is read tier by tier, and
+    each part is fetched by one of two plans, chosen by its size (a bounded
+    count) rather than left to row estimates, which are poor for trigram and
+    gram matches:
 
     - few rows: the indexes find them (bitmap scan) and Python sorts their
       keys (code-point order, the same as "C" collation and SQLite);
     - many: walk the btree index that is already in the wanted order
-      (org_rank_c, org_name_c, org_recognized_desc), testing each row with
-      unindexed predicates; dense matches fill a page quickly.
+      (org_name_c, org_recognized_desc), testing each row with unindexed
+      predicates; dense matches fill a page quickly. Name order is what
+      makes this work: a name prefix is one contiguous range of it, and
+      other substrings are spread evenly through it.
 
     "Few" is about sqrt((offset + limit) x all charities): there the rows a
     sort must fetch and the rows a walk must test are about equal.
@@ -155,7 +157,7 @@ def page(params, offset, limit):
     rows = []
     for (found_by, tested_by), size in zip(tiers, sizes):
         if offset < size:
-            rows += _fetch(params, found_by, tested_by, "length", offset, limit - len(rows), size, few)
+            rows += _fetch(params, found_by, tested_by, "name", offset, limit - len(rows), size, few)
             if len(rows) == limit:
                 break
             offset = 0
@@ -165,10 +167,7 @@ def page(params, offset, limit):
 
 
 SMALL = 500
-_PY_KEYS = {
-    "length": lambda r: (len(r[1]), r[1], r[2]),
-    "name": lambda r: (r[1], r[2]),
-}
+_PY_KEYS = {"name": lambda r: (r[1], r[2])}
 
 
 def _few(rows_needed):
@@ -200,8 +199,7 @@ def _fetch(params, found_by, tested_by, sort, offset, limit, size, few):
     walk = filtered(params, indexed=False)
     if tested_by is not None:
         walk = walk.filter(tested_by)
-    key = [Length("name"), *ordering("name")] if sort == "length" else ordering(sort)
-    return list(walk.order_by(*key)[offset: offset + limit])
+    return list(walk.order_by(*ordering(sort))[offset: offset + limit])
 
 
 def _contains(text):
@@ -221,7 +219,7 @@ def ordering(sort, q=""):
     if sort == "recognized":
         return [F("recognized_on").desc(nulls_last=True), "uscc"]
     if sort == "relevance" and q:
-        return [_tier(q), Length("name"), name, "uscc"]
+        return [_tier(q), name, "uscc"]
     return [name, "uscc"]
 
 

@@ -34,11 +34,10 @@ PG_FORWARD = [
     f"CREATE INDEX org_name_grams ON {T} USING gin (org_name_grams(search_text))",
     f"CREATE INDEX org_uscc_prefix ON {T} (uscc varchar_pattern_ops)",
     f'CREATE INDEX org_name_c ON {T} ((name COLLATE "C"), uscc)',
-    f'CREATE INDEX org_rank_c ON {T} (length(name), (name COLLATE "C"), uscc)',
 ]
 PG_BACKWARD = [
     f"DROP INDEX IF EXISTS {name}" for name in
-    ("org_search_trgm", "org_name_grams", "org_uscc_prefix", "org_name_c", "org_rank_c")
+    ("org_search_trgm", "org_name_grams", "org_uscc_prefix", "org_name_c")
 ] + ["DROP FUNCTION IF EXISTS org_name_grams(text)"]
 
 SQLITE_FORWARD = [

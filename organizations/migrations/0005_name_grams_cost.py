@@ -11,6 +11,8 @@ from django.db import migrations
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER FUNCTION org_name_grams(text) COST 10000", params=None)
+        # An earlier ordering by name length had its own index; relevance now orders by name.
+        schema_editor.execute("DROP INDEX IF EXISTS org_rank_c", params=None)
 
 
 def backward(apps, schema_editor):

@@ -76,7 +76,7 @@ def reference(orgs, q="", sort="relevance", **filters):
         return 1 if any(k.startswith(nq) for k in keys) else 2
 
     if sort == "relevance" and nq:
-        out.sort(key=lambda o: (tier(o), len(o.name), o.name, o.uscc))
+        out.sort(key=lambda o: (tier(o), o.name, o.uscc))
     elif sort == "recognized":
         out.sort(key=lambda o: o.uscc)
         out.sort(key=lambda o: o.recognized_on or date.min, reverse=True)
@@ -103,6 +103,7 @@ def test_one_and_two_chinese_characters(orgs):
     assert set(found("希望")) == {o.uscc for o in orgs if "希望" in o.name}
     assert len(found("希望")) == 5
     assert found("希望")[0] == next(o.uscc for o in orgs if o.name == "希望")  # the exact name first
+    assert found("希望")[1] == next(o.uscc for o in orgs if o.name == "希望工程基金会")  # then names starting so
     assert set(found("蕾")) == {o.uscc for o in orgs if "蕾" in o.name}
 
 
