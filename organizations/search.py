@@ -29,7 +29,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate, Left, Right, StrIndex
-from django.db.models.lookups import Exact, GreaterThan
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan
 
 from .models import Organization, ServiceField
 from .normalize import SEPARATOR, has_cjk, normalize
@@ -118,7 +118,7 @@ def page(params, offset, limit):
 
     A broad query ("基金会", a province's code prefix) matches hundreds of
     thousands of charities; sorting them all for one page takes seconds.
-    Relevance order is (tier, name, code), so it is read tier by tier, and
+    Relevance order is (tier, search key), so it is read tier by tier, and
     each part is fetched by one of two plans, chosen by its size (a bounded
     count) rather than left to row estimates, which are poor for trigram and
     gram matches:
@@ -126,10 +126,10 @@ def page(params, offset, limit):
     - few rows: the indexes find them (bitmap scan) and Python sorts their
       keys (code-point order, the same as "C" collation and SQLite);
     - many: walk the btree index that is already in the wanted order
-      (org_name_c, org_recognized_desc), testing each row with unindexed
-      predicates; dense matches fill a page quickly. Name order is what
-      makes this work: a name prefix is one contiguous range of it, and
-      other substrings are spread evenly through it.
+      (org_search_key_c, org_name_c, org_recognized_desc), testing each row
+      with unindexed predicates; dense matches fill a page quickly. Key
+      order is what makes this work: a name prefix is one contiguous range
+      of it, and other substrings are spread evenly through it.
 
     "Few" is about sqrt((offset + limit) x all charities): there the rows a
     sort must fetch and the rows a walk must test are about equal.
@@ -145,7 +145,10 @@ def page(params, offset, limit):
     exact = (Q(search_text__startswith=q + s) | Q(search_text__contains=s + q + s) | Q(search_text__endswith=s + q),
              _startswith(q + s) | _contains(s + q + s) | _endswith(s + q))
     prefix = (Q(search_text__startswith=q) | Q(search_text__contains=s + q), _startswith(q) | _contains(s + q))
-    tiers = [(exact[0], exact[1]), (prefix[0] & ~exact[1], prefix[1] & ~exact[1]),
+    # Chinese text only occurs in the name, so those names form one range of the key order:
+    # stating the range (implied by the prefix) lets the walk start there.
+    in_range = _key_range(q) if has_cjk(q) else Q()
+    tiers = [(exact[0], exact[1]), (prefix[0] & ~exact[1], prefix[1] & ~exact[1] & in_range),
              (~prefix[1] & ~exact[1], ~prefix[1] & ~exact[1])]
     # Counted up to `cap`: enough to place the page, and to tell few from many.
     cap = max(few, offset + limit)
@@ -157,7 +160,7 @@ def page(params, offset, limit):
     rows = []
     for (found_by, tested_by), size in zip(tiers, sizes):
         if offset < size:
-            rows += _fetch(params, found_by, tested_by, "name", offset, limit - len(rows), size, few)
+            rows += _fetch(params, found_by, tested_by, "key", offset, limit - len(rows), size, few)
             if len(rows) == limit:
                 break
             offset = 0
@@ -167,7 +170,7 @@ def page(params, offset, limit):
 
 
 SMALL = 500
-_PY_KEYS = {"name": lambda r: (r[1], r[2])}
+_PY_KEYS = {"name": lambda r: (r[1], r[2]), "key": lambda r: r[4]}
 
 
 def _few(rows_needed):
@@ -187,7 +190,7 @@ def _fetch(params, found_by, tested_by, sort, offset, limit, size, few):
         base = filtered(params)
         if found_by is not None:
             base = base.filter(found_by)
-        keys = list(base.values_list("pk", "name", "uscc", "recognized_on"))
+        keys = list(base.values_list("pk", "name", "uscc", "recognized_on", "search_text"))
         if sort == "recognized":
             keys.sort(key=lambda r: r[2])
             keys.sort(key=lambda r: (r[3] is not None, r[3] or date.min), reverse=True)
@@ -199,7 +202,13 @@ def _fetch(params, found_by, tested_by, sort, offset, limit, size, few):
     walk = filtered(params, indexed=False)
     if tested_by is not None:
         walk = walk.filter(tested_by)
-    return list(walk.order_by(*ordering(sort))[offset: offset + limit])
+    key = [_search_key()] if sort == "key" else ordering(sort)
+    return list(walk.order_by(*key)[offset: offset + limit])
+
+
+def _key_range(q):
+    key = _search_key()
+    return Q(GreaterThanOrEqual(key, Value(q))) & Q(LessThan(key, Value(q + "\U0010ffff")))
 
 
 def _contains(text):
@@ -219,8 +228,13 @@ def ordering(sort, q=""):
     if sort == "recognized":
         return [F("recognized_on").desc(nulls_last=True), "uscc"]
     if sort == "relevance" and q:
-        return [_tier(q), name, "uscc"]
+        return [_tier(q), _search_key()]
     return [name, "uscc"]
+
+
+def _search_key():
+    """Normalised name, English name, code: unique, and code-point order on both databases."""
+    return Collate("search_text", "C") if connection.vendor == "postgresql" else F("search_text")
 
 
 def _tier(q):

@@ -12,7 +12,7 @@ import pytest
 
 from organizations import actions, search
 from organizations.models import Organization
-from organizations.normalize import normalize
+from organizations.normalize import normalize, search_key
 from tests.factories import charity_code, register_org
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def reference(orgs, q="", sort="relevance", **filters):
         return 1 if any(k.startswith(nq) for k in keys) else 2
 
     if sort == "relevance" and nq:
-        out.sort(key=lambda o: (tier(o), o.name, o.uscc))
+        out.sort(key=lambda o: (tier(o), search_key(o.name, o.name_en, o.uscc)))
     elif sort == "recognized":
         out.sort(key=lambda o: o.uscc)
         out.sort(key=lambda o: o.recognized_on or date.min, reverse=True)
