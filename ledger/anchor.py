@@ -7,6 +7,8 @@ checkpoint; otherwise nothing is signed, and an alert is raised.
 
 import hashlib
 import logging
+import queue
+import threading
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, connections, transaction
@@ -44,13 +46,76 @@ def check_leaf(seq, prev, entry_hash, leaf):
     return None
 
 
+CHUNK = 10000  # entries per query: about 10 MB of rows in memory at a time
+_ENTRY_PAGE = "SELECT seq, prev, entry_hash, leaf FROM ledger_entry WHERE seq >= %s AND seq < %s ORDER BY seq"
+
+
+def stream_entries(start, end, using="default"):
+    """Rows (seq, prev, entry_hash, leaf) of start <= seq < end in order, a page at a time.
+
+    Pages are seq ranges rather than LIMIT pages: with stale statistics (a
+    freshly restored database) PostgreSQL may plan `seq > x ORDER BY seq
+    LIMIT n` as a sort of the whole table; a range keeps it on the primary key.
+    """
+    ranges = ((a, min(a + CHUNK, end)) for a in range(start, end, CHUNK))
+    conn = connections[using]
+    if conn.vendor == "postgresql":
+        conn.ensure_connection()
+        yield from _read_ahead(conn.connection, ranges)
+        return
+    for page in ranges:
+        with conn.cursor() as cursor:
+            cursor.execute(_ENTRY_PAGE, page)
+            rows = cursor.fetchall()
+        yield from rows
+
+
+def _read_ahead(raw, ranges):
+    """Fetch the next page in a thread while the caller checks this one.
+
+    Reading a page is mostly waiting on the server, with the GIL released, so
+    reading and hashing overlap. psycopg2
+    connections may be shared between threads; the caller's other queries
+    simply queue behind the current page. At most two pages are held.
+    """
+    pages = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def fetch():
+        try:
+            with raw.cursor() as cursor:
+                for page in ranges:
+                    if stop.is_set():
+                        return
+                    cursor.execute(_ENTRY_PAGE, page)
+                    pages.put(cursor.fetchall())
+        except Exception as exc:  # handed to the caller's thread, raised there
+            pages.put(exc)
+        finally:
+            pages.put(None)
+
+    thread = threading.Thread(target=fetch, name="ledger-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while (page := pages.get()) is not None:
+            if isinstance(page, Exception):
+                raise page
+            yield from page
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a pending put() so the thread can end
+            try:
+                pages.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
+
+
 def _read_and_check(start, size, prev_hash):
     """Entry hashes of [start, size), each checked against its leaf and chain."""
     hashes = []
     expected = start
-    rows = Entry.objects.filter(seq__gte=start, seq__lt=size).order_by("seq").values_list(
-        "seq", "prev", "entry_hash", "leaf")
-    for seq, prev, entry_hash, leaf in rows.iterator(chunk_size=5000):
+    for seq, prev, entry_hash, leaf in stream_entries(start, size):
         if seq != expected:
             raise AnchorRefused(f"entry {expected} is missing")
         if prev != prev_hash:

@@ -12,19 +12,14 @@ is hashed a full tile at a time, which also yields the level-0 tile roots to
 compare with the stored ones.
 """
 
-import queue
-import threading
 from dataclasses import dataclass, field
 
-from django.db import connections
-
 from . import keys, merkle, note
-from .anchor import check_leaf
+from .anchor import check_leaf, stream_entries
 from .models import ZERO_HASH, Checkpoint, Entry, Tile
 from .note import TILE_HEIGHT, TILE_WIDTH
 from .tiles import TileStore
 
-CHUNK = 10000  # entries per query: about 10 MB of rows in memory at a time
 PAGE = 500  # tiles or checkpoints per query
 STORE_REUSE = 256  # consecutive checkpoint pairs sharing one tile cache (bounded memory)
 
@@ -72,70 +67,6 @@ class RightEdge:
         for h in leaves:
             edge.push(h)
         return edge.root()
-
-
-_ENTRY_PAGE = "SELECT seq, prev, entry_hash, leaf FROM ledger_entry WHERE seq >= %s AND seq < %s ORDER BY seq"
-
-
-def _entries(using, end):
-    """Rows of seq < end in order, a page at a time.
-
-    Pages are seq ranges rather than LIMIT pages: with stale statistics (a
-    freshly restored database) PostgreSQL may plan `seq > x ORDER BY seq
-    LIMIT n` as a sort of the whole table; a range keeps it on the primary key.
-    """
-    ranges = ((start, min(start + CHUNK, end)) for start in range(0, end, CHUNK))
-    conn = connections[using]
-    if conn.vendor == "postgresql":
-        conn.ensure_connection()
-        yield from _read_ahead(conn.connection, ranges)
-        return
-    for page in ranges:
-        with conn.cursor() as cursor:
-            cursor.execute(_ENTRY_PAGE, page)
-            rows = cursor.fetchall()
-        yield from rows
-
-
-def _read_ahead(raw, ranges):
-    """Fetch the next page in a thread while the caller checks this one.
-
-    Reading a page is mostly waiting on the server, with the GIL released, so
-    reading and hashing overlap (about a third off the time). psycopg2
-    connections may be shared between threads; the caller's other queries
-    simply queue behind the current page. At most two pages are held.
-    """
-    pages = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def fetch():
-        try:
-            with raw.cursor() as cursor:
-                for page in ranges:
-                    if stop.is_set():
-                        return
-                    cursor.execute(_ENTRY_PAGE, page)
-                    pages.put(cursor.fetchall())
-        except Exception as exc:  # handed to the caller's thread, raised there
-            pages.put(exc)
-        finally:
-            pages.put(None)
-
-    thread = threading.Thread(target=fetch, name="verify-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while (page := pages.get()) is not None:
-            if isinstance(page, Exception):
-                raise page
-            yield from page
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a pending put() so the thread can end
-            try:
-                pages.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        thread.join()
 
 
 def _tile_rows(using, level, below=None):
@@ -190,7 +121,7 @@ def verify_ledger(using="default") -> Report:
             next_cp = next(pending, None)
 
     check_checkpoints()
-    for seq, prev, entry_hash, leaf in _entries(using, end):
+    for seq, prev, entry_hash, leaf in stream_entries(0, end, using):
         if seq != expected:
             report.fail(f"seq {expected}", "entry missing (deleted or never written)")
             report.entries = expected
