@@ -60,9 +60,10 @@ def province_of(code):
 def city_of(code):
     """The division directly below the province that contains `code` ("" for a province).
 
-    That is the prefecture for most places, and the district or county itself
-    in municipalities and for counties their province administers directly,
-    which is what a "province -> city" filter should offer.
+    That is the prefecture for most places, the district itself in a
+    municipality, and GB/T 2260's group (e.g. 429000 省直辖县级行政区划) for
+    counties a province administers directly: what a "province -> city"
+    filter should offer.
     """
     region = get(code)
     if region is None or not region.parent:

@@ -4,8 +4,9 @@
     python data/regions/convert.py /tmp/package/dist > data/regions/regions.csv
 
 Output columns: code, name, level (province / prefecture / county), parent.
-A county's parent is its prefecture, or its province where the province
-administers it directly (municipalities' districts, 省直辖县级行政区划).
+A county's parent is its prefecture; counties that a province administers
+directly sit under GB/T 2260's grouping code (e.g. 429000 省直辖县级行政区划),
+and a municipality's districts under the municipality itself.
 Hong Kong, Macao and Taiwan appear at province level only, as in GB/T 2260.
 """
 
@@ -26,7 +27,15 @@ def main(dist):
     counties = read(dist / "area.csv")
     rows = [(p["code"], p["name"], "province", "") for p in provinces]
     prefecture_codes = {c["code"] for c in prefectures}
-    rows += [(c["code"], c["name"], "prefecture", c["code"][:2] + "0000") for c in prefectures]
+    province_names = {p["code"]: p["name"] for p in provinces}
+    for c in prefectures:
+        province = c["code"][:2] + "0000"
+        name = c["name"]
+        if "直辖县级行政区划" in name:
+            # The package writes e.g. "湖北省-自治区直辖县级行政区划"; GB/T 2260 names the group
+            # 省直辖县级行政区划, or 自治区直辖县级行政区划 in an autonomous region.
+            name = ("自治区" if province_names[province].endswith("自治区") else "省") + "直辖县级行政区划"
+        rows.append((c["code"], name, "prefecture", province))
     for a in counties:
         prefecture = a["code"][:4] + "00"
         parent = prefecture if prefecture in prefecture_codes else a["code"][:2] + "0000"
