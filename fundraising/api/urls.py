@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .. import converters  # noqa: F401  registers the id converters
 from . import views
 from .errors import json_not_found
 
@@ -9,10 +10,11 @@ app_name = "platform-api"
 api_urlpatterns = [
     path("me", views.MeView.as_view(), name="me"),
     path("campaigns/", views.CampaignListView.as_view(), name="campaigns"),
-    path("campaigns/<str:filing_number>/", views.CampaignDetailView.as_view(), name="campaign"),
-    path("campaigns/<str:filing_number>/progress/", views.CampaignProgressView.as_view(), name="campaign-progress"),
+    path("campaigns/<filing_number:filing_number>/", views.CampaignDetailView.as_view(), name="campaign"),
+    path("campaigns/<filing_number:filing_number>/progress/", views.CampaignProgressView.as_view(),
+         name="campaign-progress"),
     path("progress/batch/", views.ProgressBatchView.as_view(), name="progress-batch"),
-    path("progress/<str:external_id>/", views.ProgressReportView.as_view(), name="progress"),
+    path("progress/<external_id:external_id>/", views.ProgressReportView.as_view(), name="progress"),
 ]
 
 # The platform API's own schema and docs, generated from the routes above only.
