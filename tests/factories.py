@@ -32,8 +32,25 @@ def make_staff(username, *groups):
     from django.contrib.auth.models import Group, User
 
     user = User.objects.create_user(username, password="pw")
-    user.groups.set([Group.objects.get(name=g) for g in groups])
+    user.groups.set([Group.objects.filter(name=g).first() or _recreate_group(g) for g in groups])
     return User.objects.get(pk=user.pk)  # fresh: no stale permission cache
+
+
+def _recreate_group(name):
+    """A staff group as the data migrations define it, after a transactional test's flush removed it."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    fundraising = importlib.import_module("fundraising.migrations.0002_staff_groups")
+    registry = importlib.import_module("organizations.migrations.0003_registry_clerk_group")
+    wanted = [("fundraising", c) for c in fundraising.GROUPS.get(name, [])]
+    if name == registry.GROUP:
+        wanted += [("organizations", c) for c in registry.CODENAMES]
+    group = Group.objects.create(name=name)
+    for app, codename in wanted:
+        group.permissions.add(Permission.objects.get(content_type__app_label=app, codename=codename))
+    return group
 
 
 def make_charity(qualified=True, status="active", region="110000", name=None):
