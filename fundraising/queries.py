@@ -87,7 +87,10 @@ def latest_reports(campaign):
 
 
 def donation_totals(campaign):
-    """Money raised and spent from recorded donations, once the donations app exists."""
+    """The money view of recorded donations and disbursements (donations.queries), or None.
+
+    The campaign page renders it with templates/donations/_money_view.html.
+    """
     try:
         from donations.queries import campaign_totals
     except ImportError:

@@ -98,3 +98,14 @@ def test_terminated_campaign_shows_the_reason(client):
     campaign_actions.terminate_campaign(make_staff("t-rev", "ministry_reviewer"), campaign, "项目因故取消")
     page = client.get(campaign.get_absolute_url()).content.decode()
     assert "项目因故取消" in page
+
+
+def test_campaign_page_shows_recorded_donations_once_they_exist(client):
+    from tests.factories import make_donations
+
+    platform = make_platform("money-p")
+    campaign = make_campaign(make_charity(), [platform], starts_in_days=0)
+    assert 'data-testid="money-view"' not in client.get(campaign.get_absolute_url()).content.decode()
+    make_donations(campaign, platform, amounts=(100_00, 250_50))
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert 'data-testid="money-view"' in page and "350.50" in page
