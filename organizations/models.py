@@ -108,7 +108,8 @@ class Organization(models.Model):
             ("publish_disclosure", "Can publish disclosures and corrections for charities"),
         ]
         indexes = [
-            models.Index(fields=["org_type"], name="org_type_idx"),
+            # A type alone matches a third of all charities; with a province it narrows well.
+            models.Index(fields=["province_code", "org_type"], name="org_province_type_idx"),
             models.Index(fields=["name", "uscc"], name="org_name_idx"),
         ]
 
