@@ -73,7 +73,7 @@ class ProgressResultSerializer(serializers.Serializer):
 class ItemResultSerializer(serializers.Serializer):
     index = serializers.IntegerField()
     external_id = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["accepted", "rejected"])
+    status = serializers.CharField(help_text='"accepted" (see `result`) or "rejected" (see `error`).')
     result = ProgressResultSerializer(required=False)
     error = ItemErrorSerializer(required=False)
 
