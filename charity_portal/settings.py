@@ -239,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several components have a "status" field with different choices; name each set (drf_spectacular.W001).
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationStatusEnum": "organizations.models.Organization.Status",
+        "ItemResultStatusEnum": ["accepted", "rejected"],
+    },
 }
 
 # Security (production: DEBUG off) -----------------------------------------------
