@@ -302,7 +302,7 @@ def import_designated(*, code, name, operator_name, operator_uscc, site_url, com
 
     Its review happened outside the portal, so the ledger says so: the kind is
     `platform.imported`, not `platform.designated`, and staff cannot reach
-    this path (management commands and demo data only).
+    this path (demo data and one-off imports from a shell or data migration only).
     """
     operator_uscc = operator_uscc.strip().upper()
     if not uscc.is_valid(operator_uscc):

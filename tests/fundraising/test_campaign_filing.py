@@ -164,3 +164,13 @@ def test_review_and_termination_are_staff_decisions_with_reasons(platform):
     assert kinds(campaign) == ["campaign.filed", "campaign.reviewed", "campaign.terminated"]
     last = json.loads(Entry.objects.filter(subject=campaign.subject).order_by("-seq").first().leaf)
     assert last["actor"] == "staff/reviewer" and last["data"]["reason"] == "慈善组织申请终止"
+
+
+def test_the_hourly_task_moves_statuses(platform):
+    from fundraising.tasks import update_campaign_statuses
+
+    campaign = make_campaign(make_charity(), [platform], starts_in_days=1)
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=False):
+        assert update_campaign_statuses.apply().get() == 1
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.ACTIVE
