@@ -13,6 +13,7 @@ import re
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 
 from django.db import connections, router
 
@@ -55,12 +56,24 @@ def _fragments(kind, subject, actor, data):
     if not isinstance(data, dict):
         raise LedgerError("data must be an object")
     try:
-        head = (f'{{"actor":{canonical.dumps(actor)},"data":{canonical.dumps(data)},'
-                f'"kind":{canonical.dumps(kind)},"prev":"')
+        data_text = canonical.dumps(data)
     except canonical.CanonicalError as exc:
         raise LedgerError(f"data breaks the value rules: {exc}") from exc
-    middle = f',"subject":{canonical.dumps(subject)},"time":"'
+    # kind is [a-z0-9_.] (KIND_RE): its JSON string needs no escaping.
+    head = f'{{"actor":{_string(actor, "actor")},"data":{data_text},"kind":"{kind}","prev":"'
+    middle = f',"subject":{_string(subject, "subject")},"time":"'
     return head, middle
+
+
+def _string(text, name):
+    """The JCS text of a string: what canonical.dumps(text) returns, without
+    building a JSON encoder per call (three strings in every entry add up)."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise LedgerError(f"{name} is not valid Unicode (lone surrogate)")
+    return encode_basestring(text)  # json.dumps(text, ensure_ascii=False) is exactly this
 
 
 SEQ_SEP = '","seq":'
@@ -71,9 +84,14 @@ def build_leaf(head, middle, prev, seq, time_text):
     return f"{head}{prev}{SEQ_SEP}{seq}{middle}{time_text}{TAIL}"
 
 
+_FIXED_BYTES = 64 + 16 + 27 + len(SEQ_SEP) + len(TAIL)  # prev, seq (<= 16 digits), time, separators
+
+
 def _check_size(head, middle):
-    # prev (64) + seq (<= 16 digits) + time (27) + separators
-    if len((head + middle).encode("utf-8")) + 64 + 16 + 27 + len(SEQ_SEP) + len(TAIL) > canonical.MAX_LEAF_BYTES:
+    chars = len(head) + len(middle)
+    if chars * 4 + _FIXED_BYTES <= canonical.MAX_LEAF_BYTES:
+        return  # at most 4 UTF-8 bytes a character: only a long entry needs counting
+    if len((head + middle).encode("utf-8")) + _FIXED_BYTES > canonical.MAX_LEAF_BYTES:
         raise LedgerError("entry larger than 65,535 bytes; store the document outside and record its SHA-256")
 
 
