@@ -151,3 +151,18 @@ def test_corrections_that_would_break_the_money_are_refused(world):
                                                  "amount_fen": 1})
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "donation_not_found"
     assert Correction.objects.count() == 0 and Donation.objects.get().amount_fen == 100_00
+
+
+def test_another_platform_cannot_touch_this_platforms_donation(world, client):
+    other = make_platform("stranger")
+    _, plain = issue_key(other)
+    api = PlatformClient(client, plain)
+    item = {"external_id": "rf-x", "receipt_no": world["receipt_no"], "amount_fen": 1_00,
+            "refunded_on": world["today"], "reason": "冒充退款"}
+    result = api.post("refunds/batch/", {"items": [item]}).json()["results"][0]
+    assert result["error"]["code"] == "donation_not_found"
+    response = api.post("corrections/", {"external_id": "cx-x", "receipt_no": world["receipt_no"],
+                                         "amount_fen": 1, "reason": "冒充更正"})
+    assert response.status_code == 404
+    assert api.get("donations/ord-100/").status_code == 404
+    assert Refund.objects.count() == Correction.objects.count() == 0
