@@ -192,7 +192,7 @@ def main():
     args = parser.parse_args()
     q = args.quick
     single_clients, single_each = (4, 50) if q else (8, 400)
-    batch_clients, batch_each = (2, 2) if q else (4, 10)
+    batch_clients, batch_each = (2, 2) if q else (2, 20)
 
     url = database_url()
     os.environ.setdefault("VAR_DIR", "/tmp/var-fundraising-bench")
