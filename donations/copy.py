@@ -14,14 +14,16 @@ COLUMNS = ("id", "receipt_no", "code_hash", "campaign_id", "organization_id", "p
            "donor_commitment", "recorded_at")
 
 
-def _text(value):
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+def _escape(text):
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _row(o):
+    """One row in COPY's text format, columns as COLUMNS (written out: a generic loop costs twice as much)."""
+    return (f"{o.id}\t{o.receipt_no}\t{o.code_hash}\t{o.campaign_id}\t{o.organization_id}\t{o.platform_id}\t"
+            f"{_escape(o.external_id)}\t{_escape(o.payload_hash)}\t{int(o.amount_fen)}\t{int(o.refunded_fen)}\t"
+            f"{o.donated_at.isoformat()}\t{o.donated_on.isoformat()}\t{o.channel}\t{'t' if o.anonymous else 'f'}\t"
+            f"{o.donor_commitment}\t{o.recorded_at.isoformat()}\n")
 
 
 def copy_donations(connection, objs, table="donations_donation"):
@@ -32,8 +34,7 @@ def copy_donations(connection, objs, table="donations_donation"):
         buf = io.StringIO()
         for obj, pk in zip(objs, ids):
             obj.id = pk
-            buf.write("\t".join(_text(getattr(obj, column)) for column in COLUMNS))
-            buf.write("\n")
+            buf.write(_row(obj))
         buf.seek(0)
         with connection.wrap_database_errors:  # a UNIQUE violation surfaces as Django's IntegrityError
             cursor.cursor.copy_expert(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN", buf)
