@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from ledger.admin import ReadOnlyAdmin
 
@@ -7,5 +8,7 @@ from .models import Organization
 
 @admin.register(Organization)
 class OrganizationAdmin(ReadOnlyAdmin):
-    list_display = ("uscc", "name", "org_type", "status", "region_code")
+    list_display = ("uscc", "name", "org_type", "status", "region_code", "public_fundraising_qualified")
+    list_filter = ("org_type", "status", "public_fundraising_qualified")
     search_fields = ("uscc", "name")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

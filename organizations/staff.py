@@ -65,7 +65,7 @@ def index(request):
                ("register_organization", "edit_organization", "publish_disclosure")):
         raise PermissionDenied
     q = request.GET.get("q", "")
-    results = list(search.search({"q": q, "sort": "relevance"})[:20]) if q else []
+    results = search.page({"q": q, "sort": "relevance"}, 0, 20) if q else []
     return render(request, "organizations/staff_index.html", {"q": q, "results": results})
 
 
