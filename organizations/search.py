@@ -113,7 +113,7 @@ def filtered(params, indexed=True):
     return qs.filter(_contains(q)) if q else qs
 
 
-def page(params, offset, limit):
+def page(params, offset, limit, total=None):
     """Rows offset..offset+limit of search(params), in that order, without sorting every match.
 
     A broad query ("基金会", a province's code prefix) matches hundreds of
@@ -131,15 +131,20 @@ def page(params, offset, limit):
       order is what makes this work: a name prefix is one contiguous range
       of it, and other substrings are spread evenly through it.
 
-    "Few" is about sqrt((offset + limit) x all charities): there the rows a
-    sort must fetch and the rows a walk must test are about equal.
+    "Few" is about sqrt((offset + limit) x all charities), where the rows a
+    sort must fetch and the rows a walk must test are about equal, but at
+    most COUNT_CAP, so that the page's own result count (`total`, the
+    capped_count() of the search, passed in when the caller has it) tells.
     """
     sort = params.get("sort") or "relevance"
     q = normalized_query(params.get("q") or "")
     few = _few(offset + limit)
+    counted_to = max(COUNT_CAP, offset + limit)
+    if total is None or (total > COUNT_CAP and counted_to > COUNT_CAP):
+        total = capped_count(filtered(params), counted_to)
     if sort != "relevance" or not q:
         sort = "name" if sort == "relevance" else sort
-        return _fetch(params, None, None, sort, offset, limit, capped_count(filtered(params), few), few)
+        return _fetch(params, None, None, sort, offset, limit, total, few)
     s = SEPARATOR
     # Each tier twice: as LIKE (pg_trgm can find the rows) and as strpos/left/right (for index walks).
     exact = (Q(search_text__startswith=q + s) | Q(search_text__contains=s + q + s) | Q(search_text__endswith=s + q),
@@ -154,9 +159,7 @@ def page(params, offset, limit):
     cap = max(few, offset + limit)
     sizes = [capped_count(filtered(params).filter(tiers[0][0]), cap),
              capped_count(filtered(params).filter(tiers[1][0]), cap)]
-    if offset + limit > sizes[0] + sizes[1]:  # the page reaches the third tier
-        total = capped_count(filtered(params), cap)
-        sizes.append(total - sizes[0] - sizes[1] if total <= cap else cap + 1)
+    sizes.append(total - sizes[0] - sizes[1] if total <= counted_to else counted_to + 1)
     rows = []
     for (found_by, tested_by), size in zip(tiers, sizes):
         if offset < size:
@@ -174,7 +177,7 @@ _PY_KEYS = {"name": lambda r: (r[1], r[2]), "key": lambda r: r[4]}
 
 
 def _few(rows_needed):
-    return max(SMALL, math.isqrt(rows_needed * max(1, _table_size())))
+    return min(COUNT_CAP, max(SMALL, math.isqrt(rows_needed * max(1, _table_size()))))
 
 
 def _table_size():

@@ -31,7 +31,7 @@ def organization_list(request):
     pages = max(1, math.ceil(min(count, search.COUNT_CAP) / PER_PAGE))
     page = _page_number(request.GET.get("page"), pages)
     offset = (page - 1) * PER_PAGE
-    results = search.page(params, offset, PER_PAGE)
+    results = search.page(params, offset, PER_PAGE, total=count)
     query = request.GET.copy()
     query.pop("page", None)
     context.update(results=results, count=min(count, search.COUNT_CAP), more=count > search.COUNT_CAP,

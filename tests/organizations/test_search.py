@@ -184,3 +184,8 @@ def test_pages_are_slices_of_the_full_order(orgs, q, sort, few, monkeypatch):
     for offset, limit in [(0, 20), (0, 2), (1, 3), (2, 2), (4, 5), (len(full) - 1, 5), (len(full) + 3, 5)]:
         page = [o.uscc for o in search.page(params, max(offset, 0), limit)]
         assert page == full[max(offset, 0): max(offset, 0) + limit], (offset, limit)
+    # Deeper than the counted results (the count stops at COUNT_CAP), the order still holds.
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    for offset, limit in [(0, 3), (3, 4), (5, 20)]:
+        page = [o.uscc for o in search.page(params, offset, limit)]
+        assert page == full[offset: offset + limit], ("deep", offset, limit)
