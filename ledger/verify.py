@@ -12,6 +12,7 @@ is hashed a full tile at a time, which also yields the level-0 tile roots to
 compare with the stored ones.
 """
 
+from binascii import unhexlify
 from dataclasses import dataclass, field
 
 from . import keys, merkle, note
@@ -110,7 +111,7 @@ def verify_ledger(using="default") -> Report:
     next_tile = next(level0, None)
     edge = RightEdge()
     tile = []  # entry hashes of the tile being filled
-    prev_hash = ZERO_HASH
+    prev_hash = ZERO_HASH.encode()  # rows come as bytes (stream_entries)
     expected = 0
 
     def check_checkpoints():
@@ -135,7 +136,7 @@ def verify_ledger(using="default") -> Report:
             report.fail(f"seq {seq}", problem)
             report.entries = expected
             return report
-        tile.append(bytes.fromhex(entry_hash))
+        tile.append(unhexlify(entry_hash))
         prev_hash = entry_hash
         expected += 1
         if len(tile) == TILE_WIDTH:
