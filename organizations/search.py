@@ -25,7 +25,7 @@ how a page of a broad result is read without sorting all of it.
 import math
 from datetime import date
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate, Left, Right, StrIndex
@@ -189,24 +189,52 @@ def _table_size():
 
 
 def _fetch(params, found_by, tested_by, sort, offset, limit, size, few):
-    if size <= few:
-        base = filtered(params)
-        if found_by is not None:
-            base = base.filter(found_by)
-        keys = list(base.values_list("pk", "name", "uscc", "recognized_on", "search_text"))
-        if sort == "recognized":
-            keys.sort(key=lambda r: r[2])
-            keys.sort(key=lambda r: (r[3] is not None, r[3] or date.min), reverse=True)
-        else:
-            keys.sort(key=_PY_KEYS[sort])
-        ids = [r[0] for r in keys[offset: offset + limit]]
-        found = Organization.objects.in_bulk(ids)
-        return [found[i] for i in ids]
-    walk = filtered(params, indexed=False)
-    if tested_by is not None:
-        walk = walk.filter(tested_by)
-    key = [_search_key()] if sort == "key" else ordering(sort)
-    return list(walk.order_by(*key)[offset: offset + limit])
+    if size > few:
+        walk = filtered(params, indexed=False)
+        if tested_by is not None:
+            walk = walk.filter(tested_by)
+        key = [_search_key()] if sort == "key" else ordering(sort)
+        rows = _within_budget(walk.order_by(*key)[offset: offset + limit])
+        if rows is not None:
+            return rows
+        # Matches bunched in one stretch of the index (a county's name, a region's
+        # codes) make a walk long; sorting them is then the cheaper plan after all.
+    base = filtered(params)
+    if found_by is not None:
+        base = base.filter(found_by)
+    keys = list(base.values_list("pk", "name", "uscc", "recognized_on", "search_text"))
+    if sort == "recognized":
+        keys.sort(key=lambda r: r[2])
+        keys.sort(key=lambda r: (r[3] is not None, r[3] or date.min), reverse=True)
+    else:
+        keys.sort(key=_PY_KEYS[sort])
+    ids = [r[0] for r in keys[offset: offset + limit]]
+    found = Organization.objects.in_bulk(ids)
+    return [found[i] for i in ids]
+
+
+WALK_BUDGET_MS = 30
+
+
+def _within_budget(queryset):
+    """The rows, or None if PostgreSQL needs more than WALK_BUDGET_MS for them."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        previous = cursor.fetchone()[0]
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [WALK_BUDGET_MS])
+            rows = list(queryset)
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [previous])
+            return rows
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) != "57014":  # query_canceled
+            raise
+        return None
 
 
 def _key_range(q):

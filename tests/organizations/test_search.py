@@ -13,6 +13,7 @@ import pytest
 from organizations import actions, search
 from organizations.models import Organization
 from organizations.normalize import normalize, search_key
+from tests.conftest import on_postgres
 from tests.factories import charity_code, register_org
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +190,28 @@ def test_pages_are_slices_of_the_full_order(orgs, q, sort, few, monkeypatch):
     for offset, limit in [(0, 3), (3, 4), (5, 20)]:
         page = [o.uscc for o in search.page(params, offset, limit)]
         assert page == full[offset: offset + limit], ("deep", offset, limit)
+
+
+@pytest.mark.parametrize("q", ["希望", "基金会", "hope"])
+def test_a_walk_over_budget_falls_back_to_sorting(orgs, q, monkeypatch):
+    monkeypatch.setattr(search, "_few", lambda rows_needed: 0)
+    monkeypatch.setattr(search, "_within_budget", lambda queryset: None)
+    for offset, limit in [(0, 20), (1, 2), (3, 3)]:
+        assert [o.uscc for o in search.page({"q": q}, offset, limit)] == found(q)[offset: offset + limit]
+
+
+@on_postgres
+def test_the_walk_budget_cancels_only_that_query(orgs):
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+    slow = Organization.objects.annotate(nap=RawSQL("pg_sleep(0.2)", []))[:1]
+    assert search._within_budget(slow) is None
+    assert search._within_budget(Organization.objects.all()[:2]) is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before
+    assert Organization.objects.count() == len(NAMES)
