@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from ledger.pages import ledger_history
+from sanctions.queries import badges_for, decisions_for
 
 from . import queries
 from .models import Campaign, Platform
@@ -39,6 +40,8 @@ def platform_detail(request, code):
         "supervision": platform.supervision.all(),
         "campaigns": campaigns,
         "history": ledger_history(platform.subject),
+        "badges": badges_for(platform.subject),
+        "sanction_decisions": decisions_for(platform.subject),
     })
 
 

@@ -109,3 +109,16 @@ def test_campaign_page_shows_recorded_donations_once_they_exist(client):
     make_donations(campaign, platform, amounts=(100_00, 250_50))
     page = client.get(campaign.get_absolute_url()).content.decode()
     assert 'data-testid="money-view"' in page and "350.50" in page
+
+
+def test_platform_page_shows_credit_list_badge_and_decision_history(client):
+    from tests.factories import impose
+
+    platform = make_platform("listed-p")
+    assert "sanction-badge" not in client.get(f"/platforms/{platform.code}/").content.decode()
+    decision = impose(subject_type="platform", code=platform.code, subject_name=platform.name)
+    page = client.get(f"/platforms/{platform.code}/").content.decode()
+    assert 'class="badge badge-warn sanction-badge" data-list="abnormal"' in page
+    assert f'data-decision="{decision.public_id}"' in page
+    for entry in Entry.objects.filter(subject=decision.ledger_subject):
+        assert f'data-verify-seq="{entry.seq}"' in page
