@@ -108,16 +108,18 @@ def action_rate(platform, numbers, batches):
     """record_donations without HTTP, 1,000 per call; returns donations/s and the receipts it issued."""
     from donations.actions import record_donations
 
-    bodies = donation_bodies(numbers, 1, batches)[0]
-    receipts, t0 = [], time.perf_counter()
-    for _path, body in bodies:
+    bodies = donation_bodies(numbers, 1, batches + 1)[0]
+    receipts = []
+    for n, (_path, body) in enumerate(bodies):
+        if n == 1:
+            t0 = time.perf_counter()  # the first batch warms caches and connections; it is not timed
         items = json.loads(body)["items"]
         for item in items:
             item["external_id"] = "a" + item["external_id"]
         outcome = record_donations(platform, items)
         assert outcome.accepted == len(items), outcome.results[:3]
         receipts += [(r["result"]["receipt_no"], r["result"]["verification_code"]) for r in outcome.results]
-    return batches * 1000 / (time.perf_counter() - t0), receipts
+    return batches * 1000 / (time.perf_counter() - t0), receipts[:batches * 1000]
 
 
 def bulk_rate(platform, numbers, count):
@@ -160,7 +162,7 @@ def main():
     args = parser.parse_args()
     q = args.quick
     batch_each = 2 if q else 10
-    pages_each, page_clients, receipts_wanted = (50, [4], 2) if q else (300, [2, 4, 8], 5)
+    pages_each, page_clients, receipts_wanted = (50, [4], 2) if q else (300, [2, 4, 8], 10)
 
     url = database_url()
     os.environ.setdefault("VAR_DIR", "/tmp/var-donations-bench")
@@ -238,7 +240,7 @@ def main():
 
     from donations.models import Donation
 
-    expected = args.clients * batch_each * 1000 + receipts_wanted * 1000 + args.bulk
+    expected = args.clients * batch_each * 1000 + (receipts_wanted + 1) * 1000 + args.bulk
     if Donation.objects.count() != expected:
         sys.exit(f"stored {Donation.objects.count()} donations, expected {expected}")
 
