@@ -224,6 +224,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Throttles key on the client address: trust exactly as many X-Forwarded-For hops
+    # as there are reverse proxies, or clients could pick their own address.
+    "NUM_PROXIES": envint("NUM_PROXIES", 0),
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/min")},
     "UNAUTHENTICATED_USER": None,
 }

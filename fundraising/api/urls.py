@@ -19,7 +19,7 @@ api_urlpatterns = [
 
 # The platform API's own schema and docs, generated from the routes above only.
 docs_urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(urlconf="fundraising.api.schema_urls", custom_settings={
+    path("schema/", SpectacularAPIView.as_view(urlconf="charity_portal.platform_api_schema", custom_settings={
         "TITLE": "Platform docking API (互联网公开募捐信息平台对接接口)",
         "DESCRIPTION": (
             "For designated Internet public fundraising information platforms. Authenticate with your API "

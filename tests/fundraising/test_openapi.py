@@ -19,7 +19,9 @@ def test_schema_is_valid_openapi_and_lists_every_endpoint(schema):
     validate_schema(schema)
     assert set(schema["paths"]) == {PREFIX + p for p in [
         "me", "campaigns/", "campaigns/{filing_number}/", "campaigns/{filing_number}/progress/",
-        "progress/batch/", "progress/{external_id}/"]}
+        "progress/batch/", "progress/{external_id}/",
+        "donations/batch/", "donations/{external_id}/", "refunds/batch/", "corrections/",
+        "disbursements/batch/", "disbursements/{external_id}/"]}
 
 
 def test_every_operation_requires_the_platform_key(schema):
