@@ -1,0 +1,1 @@
+"""Benchmarks against PostgreSQL; see docs/benchmarks.md."""
