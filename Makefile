@@ -30,3 +30,4 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var staticfiles
+bench:: ; DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_ledger} VAR_DIR=$${VAR_DIR:-/tmp/var-bench} $(PY) bench/ledger.py $(BENCH_ARGS)
