@@ -10,16 +10,19 @@ where `history = ledger_history(subject)`.
 """
 
 import hashlib
+import importlib
+import importlib.util
 import json
 import re
+from functools import cache
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from . import note
@@ -33,45 +36,21 @@ PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,11}")
 PER_PAGE = 25
 HISTORY_PER_PAGE = 100
 
-# Human names of entry kinds; a kind not listed is shown as it is.
-KIND_LABELS = {
-    "organization.registered": gettext_lazy("Charity registered"),
-    "organization.updated": gettext_lazy("Charity record updated"),
-    "organization.status_changed": gettext_lazy("Charity status changed"),
-    "organization.qualification_granted": gettext_lazy("Public fundraising qualification granted"),
-    "organization.qualification_revoked": gettext_lazy("Public fundraising qualification revoked"),
-    "organization.disclosure_published": gettext_lazy("Disclosure published"),
-    "organization.correction_published": gettext_lazy("Correction published"),
-    "platform.applied": gettext_lazy("Platform applied for designation"),
-    "platform.review_started": gettext_lazy("Platform review started"),
-    "platform.recommended": gettext_lazy("Platform recommended by the review panel"),
-    "platform.notice_started": gettext_lazy("Public notice of platform started"),
-    "platform.objection_recorded": gettext_lazy("Objection to platform recorded"),
-    "platform.objection_answered": gettext_lazy("Objection to platform answered"),
-    "platform.designated": gettext_lazy("Platform designated"),
-    "platform.rejected": gettext_lazy("Platform application rejected"),
-    "platform.talk_recorded": gettext_lazy("Regulatory talk with platform recorded"),
-    "platform.rectification_ordered": gettext_lazy("Platform ordered to rectify"),
-    "platform.suspended": gettext_lazy("Platform suspended"),
-    "platform.reinstated": gettext_lazy("Platform reinstated"),
-    "platform.revocation_recommended": gettext_lazy("Revocation of platform recommended"),
-    "platform.revoked": gettext_lazy("Platform designation revoked"),
-    "campaign.filed": gettext_lazy("Fundraising campaign filed"),
-    "campaign.activated": gettext_lazy("Fundraising campaign started"),
-    "campaign.progress_reported": gettext_lazy("Campaign progress reported"),
-    "campaign.closed": gettext_lazy("Fundraising campaign closed"),
-    "campaign.terminated": gettext_lazy("Fundraising campaign terminated"),
-    "campaign.final_report": gettext_lazy("Campaign final report published"),
-    "campaign.reviewed": gettext_lazy("Campaign filing reviewed"),
-    "donation.recorded": gettext_lazy("Donation recorded"),
-    "disbursement.recorded": gettext_lazy("Disbursement recorded"),
-    "sanction.imposed": gettext_lazy("Listed on a credit list"),
-    "sanction.lifted": gettext_lazy("Removed from a credit list"),
-}
+# Human names of entry kinds come from the apps that write them: each may
+# have a `kinds` module with a KIND_LABELS dict (the ledger itself knows no
+# domain). A kind without a label is shown as it is.
+@cache
+def kind_labels():
+    labels = {}
+    for config in apps.get_app_configs():
+        name = f"{config.name}.kinds"
+        if importlib.util.find_spec(name) is not None:
+            labels.update(importlib.import_module(name).KIND_LABELS)
+    return labels
 
 
 def kind_label(kind):
-    return KIND_LABELS.get(kind, kind)
+    return kind_labels().get(kind, kind)
 
 
 def ledger_history(subject):
