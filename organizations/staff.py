@@ -32,6 +32,20 @@ def _org(code):
     return get_object_or_404(Organization, uscc=code.upper())
 
 
+def _flag_representative(request, org):
+    """Joint punishment: tell the clerk when the legal representative is a listed person.
+
+    The registry keeps the representative's name only, so the credit lists can
+    match by name alone: a hint for the clerk to check, not a refusal.
+    """
+    try:
+        from sanctions.checks import flags_for_representative
+    except ImportError:
+        return
+    for flag in flags_for_representative(org.legal_representative):
+        messages.warning(request, flag.message)
+
+
 def apply_errors(form, error: ValidationError, aliases=None):
     """Show an action's errors on the form fields they name (others above the form)."""
     aliases = aliases or {}
@@ -81,6 +95,7 @@ def register(request):
             apply_errors(form, error)
         else:
             messages.success(request, _("Registered %(name)s.") % {"name": org.name})
+            _flag_representative(request, org)
             return redirect(org)
     return _page(request, form, _("Register a charity"), status=400 if form.errors else 200)
 
@@ -93,11 +108,12 @@ def edit(request, code):
     if request.method == "POST" and form.is_valid():
         fields, fields_of_service = form.changes()
         try:
-            actions.update_organization(_actor(request), org, fields_of_service=fields_of_service, **fields)
+            org = actions.update_organization(_actor(request), org, fields_of_service=fields_of_service, **fields)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Saved the changes."))
+            _flag_representative(request, org)
             return redirect(org)
     return _page(request, form, _("Edit %(name)s") % {"name": org.name}, org, status=400 if form.errors else 200)
 

@@ -149,6 +149,7 @@ def organization_detail(request, code):
         "history": ledger_history(org.subject),
         "campaigns": _optional("fundraising.queries", "campaigns_for_organization", org),
         "badges": _optional("sanctions.queries", "badges_for", org.subject),
+        "sanction_decisions": _optional("sanctions.queries", "decisions_for", org.subject),
     }
     return render(request, "organizations/detail.html", context)
 

@@ -165,3 +165,18 @@ def test_api_is_throttled(charity, settings):
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
         api_settings.reload()
         AnonRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+def test_charity_page_shows_credit_decisions_with_their_verifiable_entries(charity):
+    from ledger.models import Entry
+    from tests.factories import impose
+
+    decision = impose(code=charity.uscc, subject_name=charity.name)
+    honour = impose(code=charity.uscc, subject_name=charity.name, list_kind="red")
+    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/organizations/{charity.uscc}/").content.decode()
+    assert 'id="credit-decisions"' in html
+    for d in (decision, honour):
+        assert f'data-decision="{d.public_id}"' in html
+        for entry in Entry.objects.filter(subject=d.ledger_subject):
+            assert f'data-verify-seq="{entry.seq}"' in html
+    assert "badge badge-warn" in html and "badge badge-ok" in html  # abnormal list warns, the red list honours

@@ -156,3 +156,22 @@ def test_future_dates_and_wrong_entries_are_refused_on_the_form():
     response = client.post(f"/staff/organizations/{org.uscc}/corrections/new/", {"corrects_seq": "99999", "note": "x"})
     assert response.status_code == 400 and "corrects_seq" in response.context["form"].errors
     assert Entry.objects.filter(subject=org.subject).count() == 1
+
+
+def test_a_listed_legal_representative_is_flagged_to_the_clerk():
+    from tests.factories import impose
+
+    impose(subject_type="person", subject_name="王某某", list_kind="serious", ground=None)
+    make_staff("clerk9", "registry_clerk")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.login(username="clerk9", password="pw")
+    code = charity_code("foundation", "330106")
+    form = {"uscc": code, "name": "杭州之江助学基金会", "org_type": "foundation",
+            "registration_authority": "杭州市民政局", "region_code": "330106", "founded_on": "2015-04-01",
+            "legal_representative": "李四"}
+    page = client.post("/staff/organizations/new/", form, follow=True).content.decode()
+    assert "同名" not in page  # nobody listed by that name
+    form["legal_representative"] = "王某某"
+    page = client.post(f"/staff/organizations/{code}/edit/", form, follow=True).content.decode()
+    assert "同名" in page and "严重违法失信名单" in page
+    assert Organization.objects.get(uscc=code).legal_representative == "王某某"  # flagged, not refused
