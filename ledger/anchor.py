@@ -125,8 +125,7 @@ def _read_ahead(raw, ranges):
 
 
 def _read_and_check(start, size, prev_hash):
-    """Entry hashes of [start, size), each checked against its leaf and chain (prev_hash: hex bytes)."""
-    hashes = []
+    """Yield the entry hashes of [start, size), each checked against its leaf and chain (prev_hash: hex bytes)."""
     expected = start
     for seq, prev, entry_hash, leaf in stream_entries(start, size):
         if seq != expected:
@@ -136,12 +135,11 @@ def _read_and_check(start, size, prev_hash):
         problem = check_leaf(seq, prev, entry_hash, leaf)
         if problem:
             raise AnchorRefused(f"entry {seq}: {problem}")
-        hashes.append(unhexlify(entry_hash))
+        yield unhexlify(entry_hash)
         prev_hash = entry_hash
         expected += 1
     if expected != size:
         raise AnchorRefused(f"entry {expected} is missing")
-    return hashes
 
 
 def _lock(conn):
@@ -178,7 +176,9 @@ def _anchor():
         prev_hash = hexlify(bytes(32)) if tiled == 0 else hexlify(store.tile_hashes(0, tiled // TILE_WIDTH - 1,
                                                                                   TILE_WIDTH)[-1])
         fresh = _read_and_check(tiled, size, prev_hash)
-        build_full_tiles(lambda a, b: fresh[a - tiled:b - tiled], size)
+        build_full_tiles(fresh, size)
+        for _ in fresh:  # the entries after the last full tile are checked too
+            pass
         store = TileStore()
         root = store.root(size)
         if last is not None and last.size > 0:

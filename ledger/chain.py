@@ -11,9 +11,9 @@ import hashlib
 import itertools
 import re
 import weakref
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
+from typing import NamedTuple
 
 from django.db import connections, router
 
@@ -30,8 +30,10 @@ class LedgerError(ValueError):
     """An entry that breaks the ledger's rules; nothing was written."""
 
 
-@dataclass(frozen=True)
-class Appended:
+class Appended(NamedTuple):
+    """What was appended. A named tuple: a batch builds one per entry, and a
+    frozen dataclass took twice as long to make."""
+
     seq: int
     entry_hash: str
     leaf: str

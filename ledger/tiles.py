@@ -7,6 +7,8 @@ hashes for level 0, stored tile roots above. So any complete-subtree hash
 costs one read of one tile, and a root or proof O(log n) reads.
 """
 
+import itertools
+
 from django.db import connections
 
 from . import merkle
@@ -106,6 +108,9 @@ def _split(data):
     return [data[i:i + 32] for i in range(0, len(data), 32)]
 
 
+TILE_BATCH = 500  # tiles per INSERT (4 MB of hashes)
+
+
 def full_tile_counts(using="default"):
     """Number of stored full tiles per level, e.g. {0: 390, 1: 1}."""
     from django.db.models import Count
@@ -114,11 +119,14 @@ def full_tile_counts(using="default"):
             Tile.objects.using(using).values("level").annotate(n=Count("index"))}
 
 
-def build_full_tiles(level0_hashes_from, size, using="default"):
+def build_full_tiles(level0_hashes, size, using="default"):
     """Store every tile that became full within `size` leaves.
 
-    `level0_hashes_from(start, end)` returns the checked entry hashes of
-    [start, end); the caller verifies them against the leaves first.
+    `level0_hashes` iterates the checked entry hashes from the first entry
+    not yet in a full level-0 tile; the caller verifies them against the
+    leaves. Only the tiles it completes are taken from it, so the caller
+    still has the entries of the partial tile to check. Tiles are written
+    in groups, so memory stays bounded however far anchoring has fallen behind.
     Returns the number of tiles written.
     """
     counts = full_tile_counts(using)
@@ -131,7 +139,7 @@ def build_full_tiles(level0_hashes_from, size, using="default"):
         for index in range(have, available // TILE_WIDTH):
             start = index * TILE_WIDTH
             if level == 0:
-                hashes = level0_hashes_from(start, start + TILE_WIDTH)
+                hashes = list(itertools.islice(level0_hashes, TILE_WIDTH))
             else:
                 hashes = [bytes(r) for r in Tile.objects.using(using)
                           .filter(level=level - 1, index__gte=start, index__lt=start + TILE_WIDTH)
@@ -139,8 +147,12 @@ def build_full_tiles(level0_hashes_from, size, using="default"):
             if len(hashes) != TILE_WIDTH:
                 raise LookupError(f"tile {level}/{index}: {len(hashes)} hashes")
             new.append(Tile(level=level, index=index, hashes=b"".join(hashes), root=merkle.subtree_hash(hashes)))
+            if len(new) == TILE_BATCH:
+                Tile.objects.using(using).bulk_create(new)
+                written += len(new)
+                new = []
         if new:
-            Tile.objects.using(using).bulk_create(new, batch_size=500)
+            Tile.objects.using(using).bulk_create(new)
             written += len(new)
         if available < TILE_WIDTH:
             return written
