@@ -108,7 +108,7 @@ def _split(data):
     return [data[i:i + 32] for i in range(0, len(data), 32)]
 
 
-TILE_BATCH = 500  # tiles per INSERT (4 MB of hashes)
+TILE_BATCH = 100  # tiles per INSERT: 800 KB of hashes, a few MB once Django has built the statement
 
 
 def full_tile_counts(using="default"):
