@@ -7,6 +7,7 @@ import sys
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.live import ROOT, LivePortal
 
@@ -56,7 +57,8 @@ def verify_on_page(page):
 def test_a_donor_verifies_a_demo_receipt_and_its_offline_proof(page, portal, tmp_path):
     receipt_no, code = demo_receipt(portal)
     open_receipt(page, portal, receipt_no, code)
-    assert page.get_by_test_id("money-view").is_visible()
+    # The receipt number sits above the money view: wait for the rest of the page, not just that line.
+    expect(page.get_by_test_id("money-view")).to_be_visible(timeout=30_000)
     proven = verify_on_page(page)
     assert "receipt-proven-ok" in proven.get_attribute("class")
     assert receipt_no in proven.inner_text()
