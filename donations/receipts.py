@@ -71,9 +71,12 @@ def iso7064_valid(text, alphabet=ALPHABET):
 
 # Receipt numbers ---------------------------------------------------------------
 
+# Byte b stands for ALPHABET[b % 32]: 256 is a multiple of 32, so each character is uniform.
+_BYTE_TO_CHAR = bytes(ord(ALPHABET[b % 32]) for b in range(256))
+
+
 def _random(n):
-    bits = secrets.randbits(5 * n)  # 32 characters: 5 bits each, one call to the OS generator
-    return "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(n))
+    return secrets.token_bytes(n).translate(_BYTE_TO_CHAR).decode("ascii")
 
 
 def _group(compact):
@@ -126,7 +129,7 @@ def code_matches(stored_hash, receipt_no, code):
 # Donor commitments ----------------------------------------------------------------
 
 def commitment_salt(receipt_no, code) -> bytes:
-    return hmac.new(code.encode("ascii"), COMMITMENT_LABEL + receipt_no.encode("ascii"), hashlib.sha256).digest()
+    return hmac.digest(code.encode("ascii"), COMMITMENT_LABEL + receipt_no.encode("ascii"), "sha256")
 
 
 def donor_commitment(salt: bytes, donor_ref: str) -> str:

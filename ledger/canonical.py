@@ -18,6 +18,41 @@ class CanonicalError(ValueError):
 
 def check_value(value, path="$"):
     """Raise CanonicalError naming the first place that breaks §1.2."""
+    if not _plainly_valid(value):
+        _check_value(value, path)
+
+
+def _plainly_valid(value):
+    """True when `value` is built of exact JSON types and keeps the rules: the common case, checked
+    without building a path for every member. False sends it to _check_value, which finds the
+    place that breaks a rule (or accepts subclasses such as a lazy translation's str)."""
+    kind = type(value)
+    if kind is str:
+        return value.isascii() or _encodes(value)
+    if kind is int:
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not key.isascii() or not _plainly_valid(item):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:
+            if not _plainly_valid(item):
+                return False
+        return True
+    return value is None or kind is bool
+
+
+def _encodes(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_value(value, path):
     if value is None or isinstance(value, bool):
         return
     if isinstance(value, int):
@@ -32,13 +67,13 @@ def check_value(value, path="$"):
         return
     if isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
-            check_value(item, f"{path}[{i}]")
+            _check_value(item, f"{path}[{i}]")
         return
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str) or not key.isascii():
                 raise CanonicalError(f"{path}: member name {key!r} is not an ASCII string")
-            check_value(item, f"{path}.{key}")
+            _check_value(item, f"{path}.{key}")
         return
     if isinstance(value, float):
         raise CanonicalError(f"{path}: floats are not allowed (use fen or a string)")
