@@ -44,12 +44,15 @@ class DonationQuerySet(models.QuerySet):
 
 
 class Donation(models.Model):
-    receipt_no = models.CharField(_("receipt number"), max_length=14, unique=True)
+    receipt_no = models.CharField(_("receipt number"), max_length=14)  # UNIQUE: a constraint below
     code_hash = models.CharField(max_length=64, help_text="SHA-256 of receipt number and verification code.")
-    campaign = models.ForeignKey("fundraising.Campaign", on_delete=models.PROTECT, related_name="donations")
+    # No index of their own: (campaign, donated_at) and (platform, external_id) lead with them.
+    campaign = models.ForeignKey("fundraising.Campaign", on_delete=models.PROTECT, related_name="donations",
+                                 db_index=False)
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
                                      related_name="donations")
-    platform = models.ForeignKey("fundraising.Platform", on_delete=models.PROTECT, related_name="donations")
+    platform = models.ForeignKey("fundraising.Platform", on_delete=models.PROTECT, related_name="donations",
+                                 db_index=False)
     external_id = models.CharField(_("platform order id"), max_length=64)
     payload_hash = models.CharField(max_length=64)
     amount_fen = models.BigIntegerField(_("amount (fen)"))
@@ -67,7 +70,10 @@ class Donation(models.Model):
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         default_permissions = ("view",)
+        # Each index costs every donation batch: a UniqueConstraint rather than unique=True, which would add a
+        # LIKE-pattern copy of the receipt number's index on PostgreSQL (lookups are exact).
         constraints = [
+            models.UniqueConstraint(fields=["receipt_no"], name="donations_donation_receipt_no_unique"),
             models.UniqueConstraint(fields=["platform", "external_id"], name="donations_donation_platform_order"),
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="donations_donation_amount_positive"),
             models.CheckConstraint(condition=Q(refunded_fen__gte=0, refunded_fen__lte=F("amount_fen")),

@@ -8,8 +8,11 @@ ZERO_HASH = "0" * 64
 
 class Entry(models.Model):
     seq = models.BigIntegerField(primary_key=True)
-    prev = models.CharField(max_length=64, unique=True)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # prev is UNIQUE (LEDGER_SPEC §1.3: no fork), by a constraint rather than unique=True, which would add a
+    # second, LIKE-pattern index on PostgreSQL. Nothing looks an entry up by its hash, so entry_hash has no
+    # index: every index on random hex costs each append more than the row itself (migration 0003).
+    prev = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
     leaf = models.TextField(help_text="The exact JCS text that was hashed.")
     kind = models.CharField(max_length=64)
     subject = models.CharField(max_length=200)
@@ -21,7 +24,8 @@ class Entry(models.Model):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         indexes = [models.Index(fields=["subject", "seq"], name="ledger_entry_subject_seq")]
-        constraints = [models.CheckConstraint(condition=models.Q(seq__gte=0), name="ledger_entry_seq_nonnegative")]
+        constraints = [models.CheckConstraint(condition=models.Q(seq__gte=0), name="ledger_entry_seq_nonnegative"),
+                       models.UniqueConstraint(fields=["prev"], name="ledger_entry_prev_unique")]
 
     def __str__(self):
         return f"#{self.seq} {self.kind} {self.subject}"
