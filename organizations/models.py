@@ -59,6 +59,14 @@ class FieldOfService(models.TextChoices):
 FIELD_CODES = tuple(FieldOfService.values)
 
 
+def field_mask(codes):
+    """Organization.service_mask of these fields: bit i stands for FIELD_CODES[i].
+
+    So a new field of service goes at the end of FieldOfService, never between.
+    """
+    return sum(1 << FIELD_CODES.index(code) for code in set(codes))
+
+
 class Organization(models.Model):
     class Type(models.TextChoices):
         FOUNDATION = "foundation", _("Foundation")
@@ -95,6 +103,9 @@ class Organization(models.Model):
     phone = models.CharField(_("telephone"), max_length=40, blank=True, validators=[validate_phone])
     # normalize.search_key(name, name_en, uscc): what the public search matches.
     search_text = models.TextField(editable=False, default="")
+    # field_mask() of the fields of service (ServiceField rows), kept by derive(): the search filters on it
+    # within the row instead of joining a table.
+    service_mask = models.IntegerField(editable=False, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -128,6 +139,8 @@ class Organization(models.Model):
         self.province_code = regions.province_of(self.region_code)
         self.city_code = regions.city_of(self.region_code)
         self.search_text = normalize.search_key(self.name, self.name_en, self.uscc)
+        if hasattr(self, "_fields_of_service"):
+            self.service_mask = field_mask(self._fields_of_service)
 
     def save(self, *args, **kwargs):
         self.derive()

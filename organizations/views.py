@@ -27,11 +27,8 @@ def organization_list(request):
     if request.GET and not form.is_valid():
         return render(request, "organizations/list.html", context, status=400)
     params = form.cleaned_data if request.GET else {}
-    count = search.capped_count(search.filtered(params))
+    count, page, results = search.numbered_page(params, _page_number(request.GET.get("page")), PER_PAGE)
     pages = max(1, math.ceil(min(count, search.COUNT_CAP) / PER_PAGE))
-    page = _page_number(request.GET.get("page"), pages)
-    offset = (page - 1) * PER_PAGE
-    results = search.page(params, offset, PER_PAGE, total=count)
     query = request.GET.copy()
     query.pop("page", None)
     context.update(results=results, count=min(count, search.COUNT_CAP), more=count > search.COUNT_CAP,
@@ -40,12 +37,11 @@ def organization_list(request):
     return render(request, "organizations/list.html", context)
 
 
-def _page_number(value, pages):
+def _page_number(value):
     try:
-        number = int(value or 1)
+        return int(value or 1)
     except (TypeError, ValueError):
         return 1
-    return min(max(number, 1), pages)
 
 
 def _page_range(page, pages):

@@ -215,3 +215,30 @@ def test_the_walk_budget_cancels_only_that_query(orgs):
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == before
     assert Organization.objects.count() == len(NAMES)
+
+
+def test_field_filter_follows_changes_of_the_fields(orgs):
+    org = next(o for o in orgs if "education" in o.fields_of_service)
+    assert org.uscc in found(field="education")
+    actions.update_organization("system", org, fields_of_service=["sports", "volunteering"])
+    assert org.uscc not in found(field="education")
+    assert org.uscc in found(field="sports") and org.uscc in found(field="volunteering")
+    assert found(field="sports") == reference(Organization.objects.all(), field="sports")
+
+
+@pytest.mark.ledger_guard_off
+def test_service_mask_migration_fills_it_from_the_service_fields(orgs):
+    """Migration 0008 computes the mask in SQL; it must agree with field_mask() on both databases."""
+    import importlib
+
+    from django.db import connection
+
+    from organizations.models import field_mask
+
+    migration = importlib.import_module("organizations.migrations.0008_service_mask")
+    Organization.objects.update(service_mask=0)
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FILL)
+    for org in Organization.objects.prefetch_related("service_fields"):
+        assert org.service_mask == field_mask(org.fields_of_service), org.name
+    assert any(org.service_mask for org in Organization.objects.all())
