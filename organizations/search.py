@@ -109,12 +109,27 @@ def filtered(params, indexed=True):
     if params.get("field"):
         qs = qs.alias(in_field=F("service_mask").bitand(field_mask([params["field"]]))).filter(in_field__gt=0)
     q = params.get("q") or ""
-    if indexed:
+    if indexed and not _common_within_region(params):
         return match(qs, q)
     q = normalized_query(q)
     if len(q) > MAX_QUERY:
         return qs.none()
     return qs.filter(_contains(q)) if q else qs
+
+
+# A Chinese query held by more than this share of names is not looked up in the gram index when a
+# province or city narrows the search: the region's index finds fewer rows than the gram's bitmap holds.
+COMMON_SHARE = 0.05
+
+
+def _common_within_region(params):
+    if connection.vendor != "postgresql" or not (params.get("province") or params.get("city")):
+        return False
+    q = normalized_query(params.get("q") or "")
+    if not q or not all(has_cjk(c) for c in q):
+        return False
+    stats = _gram_stats()
+    return stats is not None and _chain_share(q, *stats) > COMMON_SHARE
 
 
 def numbered_page(params, number, per_page):
@@ -252,7 +267,10 @@ def _all_keys(params, few, estimate=True):
         expected = _estimated_matches(qs, params)
         if expected > BROAD_ESTIMATE * few:
             return Keys(None, 0, expected)
-        cap = BROAD_ESTIMATE * few if expected > few // 2 else few
+        # Filters bunch their matches in the key order (names begin with the province), where walks
+        # are slow, and PostgreSQL tests every candidate row of the filters' indexes anyway.
+        filters = any(params.get(k) for k in _FILTERS)
+        cap = BROAD_ESTIMATE * few if expected > few // 2 or filters else few
     rows = list(qs.values_list(*_KEY_COLUMNS)[: cap + 1])
     return Keys(rows, 0, expected) if len(rows) <= cap else Keys(None, cap, expected)
 

@@ -242,3 +242,26 @@ def test_service_mask_migration_fills_it_from_the_service_fields(orgs):
     for org in Organization.objects.prefetch_related("service_fields"):
         assert org.service_mask == field_mask(org.fields_of_service), org.name
     assert any(org.service_mask for org in Organization.objects.all())
+
+
+@on_postgres
+def test_common_text_within_a_region_is_not_looked_up_in_the_gram_index(orgs, monkeypatch):
+    monkeypatch.setattr(search, "_gram_stats", lambda: ({"希望": 0.5, "希": 0.5, "望": 0.5}, 0.001))
+    assert search._common_within_region({"q": "希望", "province": "440000"})
+    assert not search._common_within_region({"q": "希望"})
+    for filters in [dict(province="440000"), dict(province="440000", city="440300", qualified=True)]:
+        assert found("希望", **filters) == reference(orgs, "希望", **filters), filters
+        params = {"q": "希望", **filters}
+        assert [o.uscc for o in search.page(params, 0, 20)] == reference(orgs, "希望", **filters)
+
+
+@pytest.mark.parametrize("estimate", [0, 10**9])  # far too low, far too high
+@pytest.mark.parametrize("q", ["希望", "基金会", "hope", ""])
+def test_a_wrong_estimate_costs_time_not_results(orgs, monkeypatch, estimate, q):
+    monkeypatch.setattr(search, "_estimated_matches", lambda queryset, params: estimate)
+    monkeypatch.setattr(search, "_few", lambda rows_needed: 3)
+    full = found(q)
+    for number in (1, 2, 3):
+        count, page, rows = search.numbered_page({"q": q}, number, 2)
+        assert count == min(len(full), search.COUNT_CAP + 1)
+        assert [o.uscc for o in rows] == full[(page - 1) * 2: page * 2]
