@@ -158,10 +158,11 @@ def main():
     parser.add_argument("--quick", action="store_true", help="small counts (smoke test, well under a minute)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for ingestion (default 2)")
     parser.add_argument("--clients", type=int, default=3, help="client processes for ingestion (default 3)")
+    parser.add_argument("--requests", type=int, default=10, help="batch requests per client (default 10)")
     parser.add_argument("--bulk", type=int, default=0, metavar="N", help="also time record_donations_bulk at N")
     args = parser.parse_args()
     q = args.quick
-    batch_each = 2 if q else 10
+    batch_each = 2 if q else args.requests
     pages_each, page_clients, receipts_wanted = (50, [4], 2) if q else (300, [2, 4, 8], 10)
 
     url = database_url()
