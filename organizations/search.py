@@ -126,7 +126,7 @@ def _common_within_region(params):
     if connection.vendor != "postgresql" or not (params.get("province") or params.get("city")):
         return False
     q = normalized_query(params.get("q") or "")
-    if not q or not all(has_cjk(c) for c in q):
+    if not _all_chinese(q):
         return False
     stats = _gram_stats()
     return stats is not None and _chain_share(q, *stats) > COMMON_SHARE
@@ -269,8 +269,7 @@ def _all_keys(params, few, estimate=True):
             return Keys(None, 0, expected)
         # Filters bunch their matches in the key order (names begin with the province), where walks
         # are slow, and PostgreSQL tests every candidate row of the filters' indexes anyway.
-        filters = any(params.get(k) for k in _FILTERS)
-        cap = BROAD_ESTIMATE * few if expected > few // 2 or filters else few
+        cap = BROAD_ESTIMATE * few if expected > few // 2 or _has_filters(params) else few
     rows = list(qs.values_list(*_KEY_COLUMNS)[: cap + 1])
     return Keys(rows, 0, expected) if len(rows) <= cap else Keys(None, cap, expected)
 
@@ -289,8 +288,8 @@ def _estimated_matches(queryset, params):
     if queryset.query.is_empty():
         return 0
     q = normalized_query(params.get("q") or "")
-    unfiltered = not any(params.get(k) for k in _FILTERS)
-    if q and unfiltered and all(has_cjk(c) for c in q):
+    unfiltered = not _has_filters(params)
+    if unfiltered and _all_chinese(q):
         stats = _gram_stats()
         if stats is not None:
             return _chain_share(q, *stats) * _table_size()
@@ -321,6 +320,14 @@ def _chain_share(q, shares, rarest):
 
 
 _FILTERS = ("province", "city", "type", "status", "qualified", "tax_deductible", "field")
+
+
+def _has_filters(params):
+    return any(params.get(k) not in (None, "") for k in _FILTERS)  # qualified=False filters too
+
+
+def _all_chinese(q):
+    return bool(q) and all(has_cjk(c) for c in q)
 _GRAM_STATS_SECONDS = 600
 _gram_stats_cache = {}
 
@@ -369,12 +376,21 @@ def _sorted_page(keys, params, offset, limit):
     q = normalized_query(params.get("q") or "")
     if sort == "relevance" and q:
         tier = _py_tier(q)
-        keys = sorted(keys, key=lambda r: (tier(r[4]), r[4]))
-    elif sort == "recognized":
+        return _slice(sorted(keys, key=lambda r: (tier(r[4]), r[4])), offset, limit)
+    return _slice(_in_order(keys, "name" if sort == "relevance" else sort), offset, limit)
+
+
+def _in_order(keys, sort):
+    """Sort keys (_KEY_COLUMNS) in the order of ordering(sort): "name", "recognized" or "key"."""
+    if sort == "recognized":
         keys = sorted(keys, key=lambda r: r[2])
         keys.sort(key=lambda r: (r[3] is not None, r[3] or date.min), reverse=True)
-    else:
-        keys = sorted(keys, key=_PY_KEYS["name"])
+        return keys
+    return sorted(keys, key=_PY_KEYS[sort])
+
+
+def _slice(keys, offset, limit):
+    """The charities of keys[offset:offset + limit], in that order."""
     ids = [r[0] for r in keys[offset: offset + limit]]
     found = Organization.objects.in_bulk(ids)
     return [found[i] for i in ids]
@@ -383,12 +399,12 @@ def _sorted_page(keys, params, offset, limit):
 def _py_tier(q):
     """_tier() in Python: a function of a search key."""
     s = SEPARATOR
-    exact_start, exact_inside, exact_end, inside = q + s, s + q + s, s + q, s + q
+    named, inside, field = q + s, s + q + s, s + q  # the name is q; another field is q; a field starts so
 
     def tier(key):
-        if key.startswith(exact_start) or exact_inside in key or key.endswith(exact_end):
+        if key.startswith(named) or inside in key or key.endswith(field):
             return 0
-        return 1 if key.startswith(q) or inside in key else 2
+        return 1 if key.startswith(q) or field in key else 2
     return tier
 
 
@@ -435,15 +451,7 @@ def _fetch(params, found_by, tested_by, sort, offset, limit, size, few):
     base = filtered(params)
     if found_by is not None:
         base = base.filter(found_by)
-    keys = list(base.values_list(*_KEY_COLUMNS))
-    if sort == "recognized":
-        keys.sort(key=lambda r: r[2])
-        keys.sort(key=lambda r: (r[3] is not None, r[3] or date.min), reverse=True)
-    else:
-        keys.sort(key=_PY_KEYS[sort])
-    ids = [r[0] for r in keys[offset: offset + limit]]
-    found = Organization.objects.in_bulk(ids)
-    return [found[i] for i in ids]
+    return _slice(_in_order(list(base.values_list(*_KEY_COLUMNS)), sort), offset, limit)
 
 
 WALK_BUDGET_MS = 30

@@ -265,3 +265,8 @@ def test_a_wrong_estimate_costs_time_not_results(orgs, monkeypatch, estimate, q)
         count, page, rows = search.numbered_page({"q": q}, number, 2)
         assert count == min(len(full), search.COUNT_CAP + 1)
         assert [o.uscc for o in rows] == full[(page - 1) * 2: page * 2]
+
+
+def test_a_no_filter_counts_as_a_filter():
+    assert search._has_filters({"qualified": False}) and search._has_filters({"province": "440000"})
+    assert not search._has_filters({"q": "希望", "sort": "name", "qualified": None, "province": ""})
